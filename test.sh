@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every Chorus test on this machine: installs what the tests need (Debian packages for
+# Jupyter and its test tools, Maven artifacts), builds, runs the JVM tests, then drives the
+# built kernel with Jupyter's own clients (jupyter_client, jupyter_kernel_test, nbclient).
+# Touches nothing of the user's own install: the kernelspec goes to a temporary prefix.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
+
+find_jdk
+ensure_maven
+ensure_jupyter
+if command -v apt-get >/dev/null 2>&1; then
+  apt_install python3-jupyter-kernel-test python3-pytest
+fi
+
+say "building and running the JVM tests"
+build verify
+
+say "Jupyter protocol and notebook tests against the built kernel"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+DIST="$CHORUS_ROOT/kernel/target/chorus"
+CHORUS_JAVA="$CHORUS_JAVA_HOME/bin/java" "$DIST/bin/chorus" kernelspec install \
+  --prefix "$WORK/prefix" --java "$CHORUS_JAVA_HOME/bin/java" >/dev/null
+export JUPYTER_PATH="$WORK/prefix/share/jupyter"
+export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" IPYTHONDIR="$WORK/ipython"
+export CHORUS_ROOT CHORUS_DIST="$DIST" CHORUS_JAVA_HOME
+(cd "$CHORUS_ROOT" && "$CHORUS_PYTHON" -m pytest -q -p no:cacheprovider tests)
