@@ -1,0 +1,257 @@
+package dev.chorus.client.internal;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.client.ChatChunk;
+import dev.chorus.client.ChatCompletion;
+import dev.chorus.client.ChatRequest;
+import dev.chorus.client.Choice;
+import dev.chorus.client.Message;
+import dev.chorus.client.Model;
+import dev.chorus.client.ServerException;
+import dev.chorus.client.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The JSON wire format of the OpenAI chat API: writes requests, reads completions, chunks, model
+ * lists, IAM tokens and error bodies. Unknown fields are ignored.
+ *
+ * <p>Stateless and thread-safe: one shared {@link ObjectMapper}. Unparseable bodies raise
+ * {@link dev.chorus.client.MalformedResponseException} naming the call.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private static final Set<String> OWN_FIELDS =
+            Set.of("model", "messages", "max_tokens", "temperature", "top_p", "stop", "stream", "stream_options");
+
+    private Json() {
+    }
+
+    record WireMessage(String role, String content) {
+    }
+
+    record WireUsage(@JsonProperty("prompt_tokens") int promptTokens,
+                     @JsonProperty("completion_tokens") int completionTokens,
+                     @JsonProperty("total_tokens") int totalTokens) {
+        Usage toUsage() {
+            return new Usage(promptTokens, completionTokens, totalTokens);
+        }
+    }
+
+    record WireChoice(int index, WireMessage message, WireMessage delta,
+                      @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    record WireCompletion(String id, String model, List<WireChoice> choices, WireUsage usage, JsonNode error) {
+    }
+
+    record WireModel(String id, @JsonProperty("owned_by") String ownedBy) {
+    }
+
+    record WireModels(List<WireModel> data) {
+    }
+
+    /** An IAM token and its lifetime in seconds (0 when the server gave none). */
+    public record Token(@JsonProperty("access_token") String accessToken,
+                        @JsonProperty("expires_in") long expiresIn) {
+        @Override
+        public String toString() {
+            return "Token[expiresIn=" + expiresIn + "]";
+        }
+    }
+
+    /** The request body for {@code POST /chat/completions}. */
+    public static byte[] chatRequest(ChatRequest r, String model, boolean stream) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", model);
+            g.writeArrayFieldStart("messages");
+            for (Message m : r.messages()) {
+                g.writeStartObject();
+                g.writeStringField("role", m.role());
+                g.writeStringField("content", m.content());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (r.maxTokens() != null) {
+                g.writeNumberField("max_tokens", r.maxTokens());
+            }
+            if (r.temperature() != null) {
+                g.writeNumberField("temperature", r.temperature());
+            }
+            if (r.topP() != null) {
+                g.writeNumberField("top_p", r.topP());
+            }
+            if (r.stop() != null) {
+                g.writeArrayFieldStart("stop");
+                for (String s : r.stop()) {
+                    g.writeString(s);
+                }
+                g.writeEndArray();
+            }
+            if (stream) {
+                g.writeBooleanField("stream", true);
+                g.writeObjectFieldStart("stream_options");
+                g.writeBooleanField("include_usage", true);
+                g.writeEndObject();
+            }
+            for (var e : r.extra().entrySet()) {
+                if (!OWN_FIELDS.contains(e.getKey())) {
+                    g.writeObjectField(e.getKey(), e.getValue());
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize the chat request", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads a chat completion body. */
+    public static ChatCompletion completion(String call, byte[] body, String requestId, int attempts) {
+        WireCompletion w;
+        try {
+            w = MAPPER.readValue(body, WireCompletion.class);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.malformed(call, 200, requestId, "not a chat completion (" + shortProblem(e) + ")", e);
+        }
+        if (w == null || w.choices() == null) {
+            throw Failures.malformed(call, 200, requestId, "no \"choices\" in " + preview(body), null);
+        }
+        List<Choice> choices = new ArrayList<>(w.choices().size());
+        for (WireChoice c : w.choices()) {
+            WireMessage m = c.message();
+            Message msg = m == null ? new Message("assistant", "")
+                    : new Message(m.role() == null ? "assistant" : m.role(), m.content());
+            choices.add(new Choice(c.index(), msg, c.finishReason()));
+        }
+        return new ChatCompletion(w.id(), w.model(), choices, w.usage() == null ? null : w.usage().toUsage(),
+                requestId, attempts);
+    }
+
+    /** Reads one {@code data:} payload of a completion stream; an {@code error} payload raises ServerException. */
+    public static ChatChunk chunk(String call, String data, String requestId) {
+        WireCompletion w;
+        try {
+            w = MAPPER.readValue(data, WireCompletion.class);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.malformed(call, 200, requestId, "bad stream event " + preview(data) + " ("
+                    + shortProblem(e) + ")", e);
+        }
+        if (w == null) {
+            throw Failures.malformed(call, 200, requestId, "bad stream event " + preview(data), null);
+        }
+        if (w.error() != null && !w.error().isNull()) {
+            String msg = errorText(w.error());
+            String id = requestId == null ? "" : " (request id " + requestId + ")";
+            throw new ServerException(call + " failed mid-stream: " + msg + id, 0, requestId, msg, false, null);
+        }
+        String delta = "";
+        String finish = null;
+        if (w.choices() != null && !w.choices().isEmpty()) {
+            WireChoice c = w.choices().get(0);
+            if (c.delta() != null && c.delta().content() != null) {
+                delta = c.delta().content();
+            }
+            finish = c.finishReason();
+        }
+        return new ChatChunk(w.id(), delta, finish, w.usage() == null ? null : w.usage().toUsage());
+    }
+
+    /** Reads {@code GET /models}. */
+    public static List<Model> models(String call, byte[] body, String requestId) {
+        WireModels w;
+        try {
+            w = MAPPER.readValue(body, WireModels.class);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.malformed(call, 200, requestId, "not a model list (" + shortProblem(e) + ")", e);
+        }
+        if (w == null || w.data() == null) {
+            throw Failures.malformed(call, 200, requestId, "no \"data\" in " + preview(body), null);
+        }
+        return w.data().stream().map(m -> new Model(m.id(), m.ownedBy())).toList();
+    }
+
+    /** Reads an IAM token response. */
+    public static Token token(String call, byte[] body, String requestId) {
+        Token t;
+        try {
+            t = MAPPER.readValue(body, Token.class);
+        } catch (IOException | RuntimeException e) {
+            // The body may hold a token: do not quote it.
+            throw Failures.malformed(call, 200, requestId, "not a token response", null);
+        }
+        if (t == null || t.accessToken() == null || t.accessToken().isBlank()) {
+            throw Failures.malformed(call, 200, requestId, "no \"access_token\" in the token response", null);
+        }
+        return t;
+    }
+
+    /**
+     * The server's error text: {@code error.message} of an OpenAI error, else {@code message} or
+     * {@code detail}, else the first line of the body; null for an empty body.
+     */
+    public static String errorMessage(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode n = MAPPER.readTree(body);
+            if (n != null && n.isObject()) {
+                String text = errorText(n.has("error") ? n.get("error") : n);
+                if (text != null) {
+                    return text;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: fall through to the text
+        }
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return text.isEmpty() ? null : firstLine(text);
+    }
+
+    private static String errorText(JsonNode n) {
+        if (n.isTextual()) {
+            return firstLine(n.asText());
+        }
+        for (String field : List.of("message", "detail", "error_description")) {
+            JsonNode f = n.get(field);
+            if (f != null && f.isTextual()) {
+                return firstLine(f.asText());
+            }
+        }
+        return n.isObject() ? null : firstLine(n.toString());
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    private static String preview(byte[] body) {
+        return preview(new String(body, 0, Math.min(body.length, 400), StandardCharsets.UTF_8));
+    }
+
+    private static String preview(String s) {
+        String one = s.replace('\n', ' ').strip();
+        return "'" + (one.length() > 80 ? one.substring(0, 80) + "…" : one) + "'";
+    }
+
+    private static String shortProblem(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return firstLine(m);
+    }
+}

@@ -1,0 +1,237 @@
+package dev.chorus.client.internal;
+
+import dev.chorus.client.ChorusException;
+import dev.chorus.client.RequestOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Runs one logical request as a chain of OkHttp async attempts with retries: exponential backoff
+ * with full jitter (base 0.5 s, cap 8 s), or the server's {@code Retry-After} capped at 60 s.
+ *
+ * <p>Thread-safe. Attempts run on OkHttp's dispatcher; backoff waits run on short-lived virtual
+ * threads. Cancelling a returned future cancels the attempt in flight. {@link #close()} fails
+ * waiting retries with {@link dev.chorus.client.ChorusCancelledException}; the owner closes the
+ * OkHttp client itself.
+ */
+public final class Transport implements AutoCloseable {
+    static final Duration BASE_DELAY = Duration.ofMillis(500);
+    static final Duration MAX_DELAY = Duration.ofSeconds(8);
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final OkHttpClient http;
+    private final Sleeper sleeper;
+    private final InstantSource clock;
+    private final int defaultMaxRetries;
+    private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * The outcome of a successful exchange: for a streamed call an open {@code response} the
+     * caller must close, otherwise the body bytes.
+     */
+    public record Reply(Response response, byte[] body, String requestId, int attempts, Call call) {
+    }
+
+    public Transport(OkHttpClient http, Sleeper sleeper, InstantSource clock, int defaultMaxRetries) {
+        this.http = http;
+        this.sleeper = sleeper;
+        this.clock = clock;
+        this.defaultMaxRetries = defaultMaxRetries;
+    }
+
+    /**
+     * Starts the request; the future completes with the reply, or exceptionally with a
+     * {@link ChorusException} once retries are exhausted or the failure is not retryable.
+     *
+     * @param call   the call's name for messages, e.g. {@code POST /v1/chat/completions}
+     * @param stream whether to hand back the open response instead of reading the body
+     */
+    public CompletableFuture<Reply> execute(String call, Request request, RequestOptions options, boolean stream) {
+        int maxRetries = options.maxRetries() == null ? defaultMaxRetries : options.maxRetries();
+        Exchange exchange = new Exchange(call, request, maxRetries, options.timeout(), stream);
+        exchange.attempt();
+        return exchange.future;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        waiting.forEach(Thread::interrupt);
+    }
+
+    /** The backoff before retry number {@code retry} (1-based): Retry-After when given, else full jitter. */
+    static Duration backoff(int retry, Duration retryAfter) {
+        if (retryAfter != null) {
+            return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+        }
+        long ceiling = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << Math.min(retry - 1, 20));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+    }
+
+    /** Parses {@code retry-after-ms}, or {@code Retry-After} in seconds or as an HTTP date; null when absent or bad. */
+    static Duration retryAfter(Response response, InstantSource clock) {
+        String ms = response.header("retry-after-ms");
+        if (ms != null) {
+            try {
+                return Duration.ofMillis(Math.max(0, (long) Double.parseDouble(ms.strip())));
+            } catch (NumberFormatException e) {
+                // fall through to Retry-After
+            }
+        }
+        String value = response.header("Retry-After");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(value.strip()) * 1000)));
+        } catch (NumberFormatException e) {
+            try {
+                Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration d = Duration.between(clock.instant(), at);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException bad) {
+                return null;
+            }
+        }
+    }
+
+    private final class Exchange implements Callback {
+        final CompletableFuture<Reply> future = new CompletableFuture<>();
+        final String name;
+        final Request request;
+        final int maxRetries;
+        final Duration timeout;
+        final boolean stream;
+        volatile Call current;
+        volatile int attempts;
+
+        Exchange(String name, Request request, int maxRetries, Duration timeout, boolean stream) {
+            this.name = name;
+            this.request = request;
+            this.maxRetries = maxRetries;
+            this.timeout = timeout;
+            this.stream = stream;
+            future.whenComplete((r, e) -> {
+                Call c = current;
+                if (future.isCancelled() && c != null) {
+                    c.cancel();
+                }
+            });
+        }
+
+        void attempt() {
+            if (future.isDone()) {
+                return;
+            }
+            if (closed) {
+                future.completeExceptionally(Failures.cancelled(name, "the client is closed", null));
+                return;
+            }
+            attempts++;
+            Call c = http.newCall(request);
+            if (timeout != null) {
+                c.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            current = c;
+            if (future.isCancelled()) {
+                return;
+            }
+            c.enqueue(this);
+        }
+
+        @Override
+        public void onFailure(Call call, IOException e) {
+            if (future.isDone()) {
+                return;
+            }
+            boolean cancelled = call.isCanceled() || closed;
+            ChorusException failure = Failures.fromIo(name, e, cancelled, timeout, attempts);
+            if (closed && !(failure instanceof dev.chorus.client.ChorusCancelledException)) {
+                failure = Failures.cancelled(name, "the client is closed", e);
+            }
+            retryOrFail(failure, null);
+        }
+
+        @Override
+        public void onResponse(Call call, Response response) {
+            String requestId = response.header("x-request-id");
+            if (response.isSuccessful()) {
+                if (stream) {
+                    if (!future.complete(new Reply(response, null, requestId, attempts, call))) {
+                        response.close();
+                    }
+                    return;
+                }
+                byte[] body;
+                try (response) {
+                    body = response.body().bytes();
+                } catch (IOException e) {
+                    onFailure(call, e);
+                    return;
+                }
+                future.complete(new Reply(null, body, requestId, attempts, call));
+                return;
+            }
+            byte[] body;
+            try (response) {
+                body = errorBody(response.body());
+            }
+            Duration retryAfter = retryAfter(response, clock);
+            retryOrFail(Failures.fromStatus(name, response.code(), requestId, body, retryAfter, attempts), retryAfter);
+        }
+
+        private void retryOrFail(ChorusException failure, Duration retryAfter) {
+            if (!failure.isRetryable() || attempts > maxRetries || closed || future.isDone()) {
+                future.completeExceptionally(failure);
+                return;
+            }
+            Duration delay = backoff(attempts, retryAfter);
+            Thread.ofVirtual().name("chorus-retry").start(() -> {
+                Thread self = Thread.currentThread();
+                waiting.add(self);
+                try {
+                    if (closed) {
+                        throw new InterruptedException();
+                    }
+                    sleeper.sleep(delay);
+                } catch (InterruptedException e) {
+                    future.completeExceptionally(Failures.cancelled(name,
+                            closed ? "the client is closed" : "interrupted while waiting to retry", failure));
+                    return;
+                } finally {
+                    waiting.remove(self);
+                }
+                attempt();
+            });
+        }
+
+        private byte[] errorBody(ResponseBody body) {
+            try {
+                var source = body.source();
+                source.request(MAX_ERROR_BODY);
+                var buffer = source.getBuffer();
+                return buffer.readByteArray(Math.min(buffer.size(), MAX_ERROR_BODY));
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }
+    }
+}
