@@ -146,8 +146,8 @@ final class Exchange {
         for (int i = from; i < events.size(); i++) {
             if (dropAfter >= 0 && i >= dropAfter) {
                 ctx.flush();
-                ctx.close();
                 finish();
+                ctx.close();
                 return;
             }
             byte[] bytes = events.get(i).getBytes(StandardCharsets.UTF_8);
@@ -181,15 +181,15 @@ final class Exchange {
         int half = full.length / 2;
         ctx.write(new DefaultHttpContent(ctx.alloc().buffer(half).writeBytes(full, 0, half)));
         ctx.flush();
-        ctx.close();
         finish();
+        ctx.close();
     }
 
     /** Holds the request unanswered; the connection is closed after {@code nanos}. */
     void hang(long nanos) {
         hang = ctx.executor().schedule(() -> {
-            ctx.close();
             finish();
+            ctx.close();
         }, nanos, TimeUnit.NANOSECONDS);
     }
 }
