@@ -162,11 +162,8 @@ public final class Transport implements AutoCloseable {
             if (future.isDone()) {
                 return;
             }
-            boolean cancelled = call.isCanceled() || closed;
-            ChorusException failure = Failures.fromIo(name, e, cancelled, timeout, attempts);
-            if (closed && !(failure instanceof dev.chorus.client.ChorusCancelledException)) {
-                failure = Failures.cancelled(name, "the client is closed", e);
-            }
+            ChorusException failure = closed ? Failures.cancelled(name, "the client is closed", e)
+                    : Failures.fromIo(name, e, call.isCanceled(), timeout, attempts);
             retryOrFail(failure, null);
         }
 
