@@ -1,0 +1,171 @@
+package dev.chorus.magics;
+
+import dev.chorus.client.ChatClient;
+import dev.chorus.client.ChatCompletion;
+import dev.chorus.client.ChorusException;
+import dev.chorus.sandbox.Sandbox;
+import java.util.List;
+import java.util.Map;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import tech.tablesaw.api.Table;
+
+/**
+ * The Java API twins of the Chorus magics, for code cells: the same options (as one string, split
+ * like a magic line) and the same session (client, sandbox), but values are returned instead of
+ * bound to notebook variables.
+ *
+ * <pre>{@code
+ * ChatClient c = Chorus.client();                                    // like %client
+ * String a = Chorus.prompt("Name 3 primes", "--max-tokens 20");     // like %%prompt
+ * Table t = Chorus.fanout("Summarize: {text}", rows, "--concurrency 16");
+ * }</pre>
+ *
+ * <p>Thread-safe: the session synchronizes. Inside a running kernel the fan-out shows its live
+ * progress in the current cell. Failures are {@link MagicException}s with the same one-line text
+ * as the magics.
+ */
+public final class Chorus {
+    private Chorus() {
+    }
+
+    /** The session's client, created like {@code %client} with no options when there is none. */
+    public static ChatClient client() {
+        return ClientMagic.require(Session.SHARED, null);
+    }
+
+    /** Creates (or replaces and closes) the session's client, like {@code %client OPTIONS}. */
+    public static ChatClient client(String options) {
+        Options o = ClientMagic.SCHEMA.parse(OptionSchema.split(options), Session.SHARED::getenv);
+        return ClientMagic.configure(o, Session.SHARED);
+    }
+
+    /** The session's client setup with secrets masked, as {@code %client} shows it. */
+    public static String describe() {
+        return ClientMagic.describe(Session.SHARED);
+    }
+
+    /** The answer to {@code prompt}, like {@code %%prompt --no-stream} (no {@code {name}} filling). */
+    public static String prompt(String prompt) {
+        return prompt(prompt, "");
+    }
+
+    /** The answer to {@code prompt} with {@code %%prompt} options ({@code --out} is ignored). */
+    public static String prompt(String prompt, String options) {
+        PromptMagic.Call call = PromptMagic.Call.parse(OptionSchema.split(options), Session.SHARED);
+        if (prompt == null || prompt.isBlank()) {
+            throw call.options().fail("the prompt is empty");
+        }
+        ChatClient client = ClientMagic.require(Session.SHARED, null);
+        try {
+            ChatCompletion c = client.chat().completions().create(call.request(prompt, client, Session.SHARED));
+            return c.content();
+        } catch (ChorusException e) {
+            throw call.options().fail(e.getMessage());
+        }
+    }
+
+    /** One request per prompt, like {@code %%fanout} with one prompt per line; returns the result table. */
+    public static Table fanout(List<String> prompts, String options) {
+        FanOutMagic.Call call = FanOutMagic.Call.parse(OptionSchema.split(options), Session.SHARED);
+        if (call.over() != null) {
+            throw call.options().fail("--over names a notebook variable; pass the rows to Chorus.fanout(template, rows, options)");
+        }
+        if (prompts.isEmpty()) {
+            throw call.options().fail("no prompts");
+        }
+        Inputs inputs = Inputs.lines(String.join("\n", prompts.stream().map(p -> p.replace('\n', ' ')).toList()));
+        return magic().execute(call, inputs, null, displays(), "Chorus.fanout", false);
+    }
+
+    /**
+     * One request per row of {@code over} (a Tablesaw table, a {@code List<Map>} or a
+     * {@code List<String>} read as {@code {it}}) with {@code template} filled from the row, like
+     * {@code %%fanout --over}; returns the result table (with {@code --background}, the table that fills).
+     */
+    public static Table fanout(String template, Object over, String options) {
+        FanOutMagic.Call parsed = FanOutMagic.Call.parse(OptionSchema.split(options), Session.SHARED);
+        Inputs inputs;
+        try {
+            inputs = Inputs.of(over, "the rows");
+        } catch (IllegalArgumentException e) {
+            throw parsed.options().fail(e.getMessage());
+        }
+        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", parsed.concurrency(), parsed.rps(),
+                parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
+                parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), parsed.background());
+        return magic().execute(call, inputs, template, displays(), "Chorus.fanout", false);
+    }
+
+    /** The display of {@code table} with {@code %table} options (limit, columns, sort, where, export). */
+    public static DisplayData table(Table table, String options) {
+        Options o = TableMagic.SCHEMA.parse(OptionSchema.split(options), Session.SHARED::getenv);
+        return TableMagic.show(o, table);
+    }
+
+    /** The timeline chart of a fan-out result table. */
+    public static Timeline timeline(Table results) {
+        return Timeline.of(results);
+    }
+
+    /** The session's sandbox, started with the default behaviour if it is not running. */
+    public static Sandbox sandbox() {
+        return ClientMagic.ensureSandbox(Session.SHARED);
+    }
+
+    /** Starts the sandbox (or changes its behaviour) with {@code %sandbox start} options. */
+    public static Sandbox sandbox(String options) {
+        Options o = SandboxMagic.SCHEMA.parse(OptionSchema.split(options), Session.SHARED::getenv);
+        return SandboxMagic.start(o, Session.SHARED);
+    }
+
+    /**
+     * Replaces the environment that {@code %client} and {@code $NAME} values read (the process
+     * environment by default): for tests and for demos that must not see the real one.
+     */
+    public static void environment(Map<String, String> env) {
+        Session.SHARED.env(env);
+    }
+
+    /** Closes the session's client, background fan-out and sandbox. */
+    public static void reset() {
+        Session.SHARED.close();
+    }
+
+    private static FanOutMagic magic() {
+        return new FanOutMagic(Session.SHARED);
+    }
+
+    /** Displays only: code cells get live progress but no variable binding. */
+    private static Notebook displays() {
+        KernelNotebook kernel = KernelNotebook.current();
+        if (kernel == null) {
+            return null;
+        }
+        return new Notebook() {
+            @Override
+            public Object read(String name) {
+                throw new IllegalArgumentException("not available from code");
+            }
+
+            @Override
+            public void bind(String name, String type, Object value) {
+                // the Java API returns values instead
+            }
+
+            @Override
+            public void display(DisplayData data) {
+                kernel.display(data);
+            }
+
+            @Override
+            public void update(String id, DisplayData data) {
+                kernel.update(id, data);
+            }
+
+            @Override
+            public DisplayData render(Object value) {
+                return kernel.render(value);
+            }
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package dev.chorus.magics;
+
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+
+/**
+ * The {@link Notebook} of a jjava kernel: variables through {@link BaseKernel#evalRaw}, displays
+ * through the kernel's display stream, rendering through its renderer.
+ *
+ * <p>Threading as {@link Notebook}: never call {@link #read}/{@link #bind} from code that is itself
+ * running inside the kernel's evaluator.
+ */
+final class KernelNotebook implements Notebook {
+    private final BaseKernel kernel;
+
+    KernelNotebook(BaseKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** The notebook of the running kernel, or null outside a notebook. */
+    static KernelNotebook current() {
+        try {
+            return new KernelNotebook(BaseKernel.notebookKernel());
+        } catch (RuntimeException none) {
+            return null;
+        }
+    }
+
+    @Override
+    public Object read(String name) {
+        try {
+            return kernel.evalRaw(name);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(name + " is not a notebook variable", e);
+        }
+    }
+
+    @Override
+    public void bind(String name, String type, Object value) {
+        String key = Bindings.put(value);
+        try {
+            kernel.evalRaw(type + " " + name + " = (" + type + ") dev.chorus.magics.Bindings.take(\"" + key + "\");");
+        } catch (Exception e) {
+            throw new IllegalStateException("could not bind " + name + ": " + e.getMessage(), e);
+        } finally {
+            Bindings.drop(key);
+        }
+    }
+
+    @Override
+    public void display(DisplayData data) {
+        kernel.getIO().display.display(data);
+    }
+
+    @Override
+    public void update(String id, DisplayData data) {
+        kernel.getIO().display.updateDisplay(id, data);
+    }
+
+    @Override
+    public DisplayData render(Object value) {
+        return kernel.getRenderer().render(value);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.chorus.magics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The parsed arguments of one magic call, with typed getters that fail with the magic's
+ * one-line error and usage.
+ *
+ * <p>Not thread-safe; used on the thread that runs the magic. Every getter throws
+ * {@link MagicException} for a malformed value.
+ */
+final class Options {
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
+
+    private final OptionSchema schema;
+    private final String quoted;
+    private final Map<String, String> values;
+    private final List<String> positional;
+    private final boolean help;
+
+    Options(OptionSchema schema, String quoted, Map<String, String> values, List<String> positional, boolean help) {
+        this.schema = schema;
+        this.quoted = quoted;
+        this.values = values;
+        this.positional = List.copyOf(positional);
+        this.help = help;
+    }
+
+    /** True when {@code --help} was given. */
+    boolean help() {
+        return help;
+    }
+
+    /** The command as typed, secrets masked. */
+    String quoted() {
+        return quoted;
+    }
+
+    List<String> positional() {
+        return positional;
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    boolean flag(String name) {
+        return values.containsKey(name);
+    }
+
+    /** True when none of the options (positional words aside) were given. */
+    boolean noOptions() {
+        return values.isEmpty();
+    }
+
+    String string(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    /** A Java identifier given to {@code --name} (a notebook variable). */
+    String variable(String name, String fallback) {
+        String v = values.getOrDefault(name, fallback);
+        if (v != null && !NAME.matcher(v).matches()) {
+            throw fail("--" + name + " expects a Java variable name, got '" + v + "'");
+        }
+        return v;
+    }
+
+    Integer positiveInt(String name, Integer fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw fail("--" + name + " expects a positive integer, got '" + v + "'");
+    }
+
+    Integer nonNegativeInt(String name, Integer fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw fail("--" + name + " expects an integer >= 0, got '" + v + "'");
+    }
+
+    Long longValue(String name, Long fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw fail("--" + name + " expects an integer, got '" + v + "'");
+        }
+    }
+
+    /** A number in {@code [min, max]}. */
+    Double number(String name, Double fallback, double min, double max) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.strip());
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw fail("--" + name + " expects a number from " + plain(min) + " to " + plain(max) + ", got '" + v + "'");
+    }
+
+    /** A positive number (e.g. requests per second). */
+    Double positiveNumber(String name, Double fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.strip());
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw fail("--" + name + " expects a positive number, got '" + v + "'");
+    }
+
+    Duration duration(String name, Duration fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        Duration d = parseDuration(v);
+        if (d == null) {
+            throw fail("--" + name + " expects a duration like 500ms, 30s or 2m, got '" + v + "'");
+        }
+        return d;
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h}; null when malformed. */
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return null;
+        }
+        double amount = Double.parseDouble(m.group(1));
+        double millis = switch (m.group(2)) {
+            case "ms" -> amount;
+            case "s" -> amount * 1_000;
+            case "m" -> amount * 60_000;
+            default -> amount * 3_600_000;
+        };
+        return Duration.ofNanos(Math.round(millis * 1_000_000));
+    }
+
+    /** The failure for {@code problem}: one line quoting the command, then the usage. */
+    MagicException fail(String problem) {
+        return schema.fail(quoted, problem);
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.chorus.magics;
+
+import static dev.chorus.magics.OptionSchema.flag;
+import static dev.chorus.magics.OptionSchema.value;
+
+import dev.chorus.client.ChatChunk;
+import dev.chorus.client.ChatClient;
+import dev.chorus.client.ChatCompletion;
+import dev.chorus.client.ChatRequest;
+import dev.chorus.client.ChatStream;
+import dev.chorus.client.ChorusException;
+import dev.chorus.client.Usage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
+
+/**
+ * {@code %%prompt}: sends the cell body (with {@code {name}} replaced by notebook variables) as one
+ * chat request, streams the answer into one display updated in place, ends it with a line of
+ * latency and tokens, and binds the full reply to a variable.
+ *
+ * <p>Runs on the cell thread; the stream is read on a virtual thread so that an interrupt of the
+ * cell closes the HTTP call at once (the partial reply is still bound). Failures are
+ * {@link MagicException}s.
+ */
+public final class PromptMagic implements CellMagic<Object, BaseKernel> {
+    static final String USAGE = """
+            Usage: %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
+              The cell body is the prompt; {name} is replaced by the notebook variable name ({{ and }} for braces).
+              The answer streams into the output and is bound to VAR (default answer).
+            """;
+    static final OptionSchema SCHEMA = OptionSchema.of("%%prompt", USAGE, 0,
+            value("model", "M"), value("system", "TEXT"), value("max-tokens", "N"), value("temperature", "T"),
+            value("out", "VAR"), flag("no-stream"));
+    private static final long UPDATE_EVERY_NANOS = 100_000_000L;
+
+    private final Session session;
+
+    PromptMagic(Session session) {
+        this.session = session;
+    }
+
+    /** The usage text, read by the kernel's {@code %help}. */
+    public String usage() {
+        return USAGE.strip();
+    }
+
+    @Override
+    public Object eval(BaseKernel kernel, List<String> args, String body) {
+        return run(new KernelNotebook(kernel), args, body);
+    }
+
+    /** A parsed {@code %%prompt} call. */
+    record Call(Options options, String model, String system, Integer maxTokens, Double temperature, String out,
+                boolean stream) {
+        static Call parse(List<String> args, Session session) {
+            Options o = SCHEMA.parse(args, session::getenv);
+            return new Call(o, o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
+                    o.number("temperature", null, 0, 2), o.variable("out", "answer"), !o.flag("no-stream"));
+        }
+
+        ChatRequest request(String prompt, ChatClient client, Session session) {
+            ChatRequest.Builder b = ChatRequest.builder().model(model(client, session));
+            if (system != null) {
+                b.system(system);
+            }
+            b.user(prompt);
+            if (maxTokens != null) {
+                b.maxTokens(maxTokens);
+            }
+            if (temperature != null) {
+                b.temperature(temperature);
+            }
+            return b.build();
+        }
+
+        String model(ChatClient client, Session session) {
+            if (model != null) {
+                return model;
+            }
+            String m = session.defaults().model();
+            if (m == null) {
+                m = client.defaultModel();
+            }
+            if (m == null) {
+                throw options.fail("no model: pass --model M, or set one with %client --model M (or CHORUS_MODEL)");
+            }
+            return m;
+        }
+    }
+
+    Object run(Notebook notebook, List<String> args, String body) {
+        Call call = Call.parse(args, session);
+        if (call.options().help()) {
+            return Displays.text(usage());
+        }
+        String prompt = fill(call.options(), body, notebook);
+        ChatClient client = ClientMagic.require(session, notebook);
+        ChatRequest request = call.request(prompt, client, session);
+        Reply reply = call.stream() ? stream(call, client, request, notebook) : once(call, client, request, notebook);
+        notebook.bind(call.out(), "String", reply.text());
+        if (reply.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new MagicException("%%prompt interrupted: the partial answer (" + reply.text().length()
+                    + " characters) is bound to " + call.out());
+        }
+        return null;
+    }
+
+    /** What the model said and how long it took. */
+    record Reply(String text, long millis, Usage usage, boolean interrupted) {
+        String footer() {
+            String tokens = usage == null ? "tokens not reported"
+                    : usage.promptTokens() + " prompt + " + usage.completionTokens() + " completion tokens";
+            return String.format(Locale.ROOT, "— %d ms · %s%s", millis, tokens, interrupted ? " · interrupted" : "");
+        }
+
+        DisplayData display() {
+            DisplayData d = new DisplayData();
+            d.putText(text + "\n" + footer());
+            d.putHTML("<div class=\"chorus-answer\">" + Html.pre(text)
+                    + "<div style=\"color:#666;font-size:smaller\">" + Html.escape(footer()) + "</div></div>");
+            return d;
+        }
+    }
+
+    /** The body with {@code {name}} replaced by notebook variables. */
+    static String fill(Options o, String body, Notebook notebook) {
+        Template template = new Template(body == null ? "" : body.strip());
+        if (template.text().isEmpty()) {
+            throw o.fail("the cell body (the prompt) is empty");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (String name : template.names()) {
+            try {
+                values.put(name, notebook.read(name));
+            } catch (RuntimeException e) {
+                throw o.fail("{" + name + "} is not a notebook variable (write {{ and }} for literal braces)");
+            }
+        }
+        return template.fill(values);
+    }
+
+    private Reply once(Call call, ChatClient client, ChatRequest request, Notebook notebook) {
+        long t0 = System.nanoTime();
+        ChatCompletion c;
+        try {
+            c = client.chat().completions().create(request);
+        } catch (ChorusException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                Reply r = new Reply("", (System.nanoTime() - t0) / 1_000_000, null, true);
+                notebook.display(r.display());
+                Thread.interrupted();
+                return r;
+            }
+            throw call.options().fail(e.getMessage());
+        }
+        Reply r = new Reply(c.content(), (System.nanoTime() - t0) / 1_000_000, c.usage(), false);
+        notebook.display(r.display());
+        return r;
+    }
+
+    private Reply stream(Call call, ChatClient client, ChatRequest request, Notebook notebook) {
+        String id = "chorus-prompt-" + UUID.randomUUID();
+        notebook.display(Displays.withId(Displays.text("…"), id));
+        long t0 = System.nanoTime();
+        ChatStream stream;
+        try {
+            stream = client.chat().completions().stream(request);
+        } catch (ChorusException e) {
+            if (Thread.interrupted()) {
+                Reply r = new Reply("", (System.nanoTime() - t0) / 1_000_000, null, true);
+                notebook.update(id, r.display());
+                return r;
+            }
+            notebook.update(id, Displays.text("failed"));
+            throw call.options().fail(e.getMessage());
+        }
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        StringBuilder text = new StringBuilder();
+        Thread reader = Thread.ofVirtual().name("chorus-prompt").start(() -> {
+            long last = 0;
+            try (stream) {
+                for (ChatChunk chunk : stream) {
+                    String shown;
+                    synchronized (text) {
+                        text.append(chunk.delta());
+                        shown = text.toString();
+                    }
+                    long now = System.nanoTime();
+                    if (now - last >= UPDATE_EVERY_NANOS) {
+                        last = now;
+                        notebook.update(id, Displays.text(shown));
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        boolean interrupted = false;
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            interrupted = true;
+            stream.close();
+            try {
+                reader.join(2_000);
+            } catch (InterruptedException again) {
+                // already stopping
+            }
+        }
+        String finalText;
+        synchronized (text) {
+            finalText = text.toString();
+        }
+        Reply r = new Reply(finalText, (System.nanoTime() - t0) / 1_000_000, stream.usage(), interrupted);
+        notebook.update(id, r.display());
+        if (!interrupted && failure.get() != null) {
+            throw call.options().fail(failure.get().getMessage());
+        }
+        return r;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.chorus.magics;
+
+import dev.chorus.client.fanout.ItemResult;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/**
+ * The result table of a fan-out, created with one row per input (status {@code pending}) and
+ * filled in place as items end: the input columns, then prompt, answer, status, error,
+ * latency_ms, attempts, prompt_tokens, completion_tokens, start_ms, end_ms.
+ *
+ * <p>Thread-safe: {@link #fill} synchronizes on the table, so a background fan-out can fill it
+ * while the notebook reads it. Never fails on data: a value that does not fit is shown as text.
+ */
+final class ResultTable {
+    static final List<String> RESULT_COLUMNS = List.of("prompt", "answer", "status", "error", "latency_ms",
+            "attempts", "prompt_tokens", "completion_tokens", "start_ms", "end_ms");
+
+    private final Table table;
+    private final boolean[] filled;
+    private final StringColumn answer;
+    private final StringColumn status;
+    private final StringColumn error;
+    private final LongColumn latency;
+    private final IntColumn attempts;
+    private final LongColumn promptTokens;
+    private final LongColumn completionTokens;
+    private final LongColumn start;
+    private final LongColumn end;
+
+    ResultTable(String name, Inputs inputs, List<String> prompts) {
+        int n = prompts.size();
+        table = Table.create(name);
+        Set<String> reserved = Set.copyOf(RESULT_COLUMNS);
+        if (inputs.source() != null) {
+            for (Column<?> c : inputs.source().columns()) {
+                Column<?> copy = c.copy();
+                copy.setName(reserved.contains(c.name()) ? "input_" + c.name() : c.name());
+                table.addColumns(copy);
+            }
+        } else {
+            for (String col : inputs.columns()) {
+                StringColumn c = StringColumn.create(reserved.contains(col) ? "input_" + col : col);
+                for (Map<String, Object> row : inputs.rows()) {
+                    Object v = row.get(col);
+                    if (v == null) {
+                        c.appendMissing();
+                    } else {
+                        c.append(String.valueOf(v));
+                    }
+                }
+                table.addColumns(c);
+            }
+        }
+        table.addColumns(StringColumn.create("prompt", prompts));
+        answer = StringColumn.create("answer", n);
+        status = StringColumn.create("status", n);
+        for (int i = 0; i < n; i++) {
+            status.set(i, "pending");
+        }
+        error = StringColumn.create("error", n);
+        latency = LongColumn.create("latency_ms", n);
+        attempts = IntColumn.create("attempts", n);
+        promptTokens = LongColumn.create("prompt_tokens", n);
+        completionTokens = LongColumn.create("completion_tokens", n);
+        start = LongColumn.create("start_ms", n);
+        end = LongColumn.create("end_ms", n);
+        for (int i = 0; i < n; i++) {
+            latency.setMissing(i);
+            attempts.setMissing(i);
+            promptTokens.setMissing(i);
+            completionTokens.setMissing(i);
+            start.setMissing(i);
+            end.setMissing(i);
+        }
+        table.addColumns(answer, status, error, latency, attempts, promptTokens, completionTokens, start, end);
+        filled = new boolean[n];
+    }
+
+    Table table() {
+        return table;
+    }
+
+    /** Writes the row of {@code r} unless it was written already. */
+    void fill(ItemResult<?, String> r) {
+        synchronized (table) {
+            int i = r.index();
+            if (filled[i]) {
+                return;
+            }
+            filled[i] = true;
+            if (r.value() != null) {
+                answer.set(i, r.value());
+            }
+            status.set(i, r.status().name().toLowerCase(Locale.ROOT));
+            if (r.error() != null) {
+                error.set(i, r.error().message());
+            }
+            if (r.start() != null) {
+                latency.set(i, r.latency().toMillis());
+                start.set(i, r.start().toMillis());
+                end.set(i, r.end() == null ? r.start().toMillis() : r.end().toMillis());
+            }
+            attempts.set(i, r.attempts());
+            promptTokens.set(i, r.promptTokens());
+            completionTokens.set(i, r.completionTokens());
+        }
+    }
+
+    /** Writes every result not yet written. */
+    void fillAll(List<? extends ItemResult<?, String>> results) {
+        for (ItemResult<?, String> r : results) {
+            fill(r);
+        }
+    }
+}

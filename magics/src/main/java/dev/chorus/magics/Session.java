@@ -1,0 +1,104 @@
+package dev.chorus.magics;
+
+import dev.chorus.client.ChatClient;
+import dev.chorus.sandbox.Sandbox;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The state the Chorus magics share in one kernel: the chat client and its fan-out defaults, the
+ * embedded sandbox, the background fan-out, and the environment that {@code $NAME} and
+ * {@code %client} read.
+ *
+ * <p>Thread-safe (every method synchronizes). One per JVM ({@link #SHARED}): a kernel runs one
+ * notebook. The session owns the client and the sandbox: {@link #close()} (extension uninstall)
+ * closes both.
+ */
+final class Session implements AutoCloseable {
+    static final Session SHARED = new Session();
+
+    /** Fan-out and request defaults set by {@code %client}; null fields mean "the built-in default". */
+    record Defaults(String model, Integer concurrency, Double rps, Integer retries, Duration timeout) {
+        static final Defaults NONE = new Defaults(null, null, null, null, null);
+
+        int concurrencyOr16() {
+            return concurrency == null ? 16 : concurrency;
+        }
+    }
+
+    private Map<String, String> env = System.getenv();
+    private ChatClient client;
+    private Defaults defaults = Defaults.NONE;
+    private String origin;
+    private Sandbox sandbox;
+    private BackgroundFanOut background;
+
+    synchronized Map<String, String> env() {
+        return env;
+    }
+
+    synchronized void env(Map<String, String> env) {
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    }
+
+    synchronized String getenv(String name) {
+        return env.get(name);
+    }
+
+    synchronized ChatClient client() {
+        return client;
+    }
+
+    synchronized Defaults defaults() {
+        return defaults;
+    }
+
+    synchronized String origin() {
+        return origin;
+    }
+
+    /** Installs {@code next} and returns the previous client (the caller closes it once nothing uses it). */
+    synchronized ChatClient client(ChatClient next, Defaults defaults, String origin) {
+        ChatClient previous = this.client;
+        this.client = next;
+        this.defaults = defaults;
+        this.origin = origin;
+        return previous == next ? null : previous;
+    }
+
+    synchronized Sandbox sandbox() {
+        return sandbox;
+    }
+
+    synchronized void sandbox(Sandbox sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    synchronized BackgroundFanOut background() {
+        return background;
+    }
+
+    synchronized void background(BackgroundFanOut background) {
+        this.background = background;
+    }
+
+    /** Closes the client, the background fan-out and the sandbox. */
+    @Override
+    public synchronized void close() {
+        if (background != null) {
+            background.cancel();
+            background = null;
+        }
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        if (sandbox != null) {
+            sandbox.close();
+            sandbox = null;
+        }
+        defaults = Defaults.NONE;
+        origin = null;
+    }
+}

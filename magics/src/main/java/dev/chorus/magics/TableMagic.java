@@ -1,0 +1,202 @@
+package dev.chorus.magics;
+
+import static dev.chorus.magics.OptionSchema.value;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.selection.Selection;
+
+/**
+ * {@code %table VAR}: shows a Tablesaw table (or a {@code List<Map>}) with a row limit, a choice
+ * of columns, a sort and a filter, and exports it to CSV, JSONL or HTML.
+ *
+ * <p>Runs on the cell thread; reads the table without changing it. Failures are
+ * {@link MagicException}s.
+ */
+public final class TableMagic implements LineMagic<Object, BaseKernel> {
+    static final String USAGE = """
+            Usage: %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
+                              [--export FILE.csv|FILE.jsonl|FILE.html]
+              Shows the table VAR (first and last rows up to --limit, default 20); --where keeps rows
+              whose COL equals VALUE (COL!=VALUE keeps the others); --export writes the selected rows.
+            """;
+    static final OptionSchema SCHEMA = OptionSchema.of("%table", USAGE, 1,
+            value("limit", "N"), value("columns", "a,b"), value("sort", "COL[:desc]"), value("where", "COL=VALUE"),
+            value("export", "FILE"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Session session;
+
+    TableMagic(Session session) {
+        this.session = session;
+    }
+
+    /** The usage text, read by the kernel's {@code %help}. */
+    public String usage() {
+        return USAGE.strip();
+    }
+
+    @Override
+    public Object eval(BaseKernel kernel, List<String> args) {
+        return run(new KernelNotebook(kernel), args);
+    }
+
+    DisplayData run(Notebook notebook, List<String> args) {
+        Options o = SCHEMA.parse(args, session::getenv);
+        if (o.help()) {
+            return Displays.text(usage());
+        }
+        if (o.positional().isEmpty()) {
+            throw o.fail("name the table variable");
+        }
+        String name = o.positional().get(0);
+        Object value;
+        try {
+            value = notebook.read(name);
+        } catch (RuntimeException e) {
+            throw o.fail(name + " is not a notebook variable");
+        }
+        Table table = toTable(o, value, name);
+        return show(o, table);
+    }
+
+    static Table toTable(Options o, Object value, String name) {
+        if (value instanceof Table t) {
+            return t;
+        }
+        try {
+            Inputs in = Inputs.of(value, name);
+            return in.toTable(name);
+        } catch (IllegalArgumentException e) {
+            throw o.fail(e.getMessage());
+        }
+    }
+
+    /** Applies --where, --sort, --columns, exports, and returns the display (also used by {@link Chorus#table}). */
+    static DisplayData show(Options o, Table source) {
+        Table t;
+        synchronized (source) {
+            t = source.copy();
+        }
+        t.setName(source.name());
+        int limit = o.positiveInt("limit", TableRenderer.DEFAULT_MAX_ROWS);
+        String where = o.string("where", null);
+        if (where != null) {
+            boolean negate = where.contains("!=");
+            int at = negate ? where.indexOf("!=") : where.indexOf('=');
+            if (at <= 0) {
+                throw o.fail("--where expects COL=VALUE or COL!=VALUE, got '" + where + "'");
+            }
+            String col = where.substring(0, at).strip();
+            String val = where.substring(at + (negate ? 2 : 1)).strip();
+            Column<?> c = column(o, t, col, "--where");
+            Selection keep = Selection.with();
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < t.rowCount(); i++) {
+                boolean eq = TableRenderer.cell(c, i).equals(val);
+                if (eq != negate) {
+                    rows.add(i);
+                }
+            }
+            keep = Selection.with(rows.stream().mapToInt(Integer::intValue).toArray());
+            t = t.where(keep);
+            t.setName(source.name() + " where " + where);
+        }
+        String sort = o.string("sort", null);
+        if (sort != null) {
+            boolean desc = false;
+            String col = sort;
+            int colon = sort.lastIndexOf(':');
+            if (colon > 0) {
+                String dir = sort.substring(colon + 1).toLowerCase(Locale.ROOT);
+                if (!dir.equals("desc") && !dir.equals("asc")) {
+                    throw o.fail("--sort expects COL, COL:asc or COL:desc, got '" + sort + "'");
+                }
+                desc = dir.equals("desc");
+                col = sort.substring(0, colon);
+            }
+            column(o, t, col, "--sort");
+            String name = t.name();
+            t = desc ? t.sortDescendingOn(col) : t.sortAscendingOn(col);
+            t.setName(name);
+        }
+        String columns = o.string("columns", null);
+        if (columns != null) {
+            List<String> names = new ArrayList<>();
+            for (String c : columns.split(",")) {
+                if (!c.isBlank()) {
+                    column(o, t, c.strip(), "--columns");
+                    names.add(c.strip());
+                }
+            }
+            String name = t.name();
+            t = t.selectColumns(names.toArray(String[]::new));
+            t.setName(name);
+        }
+        String export = o.string("export", null);
+        String exported = null;
+        if (export != null) {
+            exported = export(o, t, Path.of(export));
+        }
+        DisplayData d = TableRenderer.display(t, limit);
+        if (exported != null) {
+            d.putText(d.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN) + "\n" + exported);
+            d.putHTML(d.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_HTML)
+                    + "<div style=\"color:#666;font-size:smaller\">" + Html.escape(exported) + "</div>");
+        }
+        return d;
+    }
+
+    private static Column<?> column(Options o, Table t, String col, String option) {
+        if (!t.columnNames().contains(col)) {
+            throw o.fail(option + ": no column '" + col + "' (columns: " + String.join(", ", t.columnNames()) + ")");
+        }
+        return t.column(col);
+    }
+
+    private static String export(Options o, Table t, Path file) {
+        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (lower.endsWith(".csv")) {
+                t.write().csv(file.toFile());
+            } else if (lower.endsWith(".jsonl")) {
+                try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    for (int i = 0; i < t.rowCount(); i++) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        for (Column<?> c : t.columns()) {
+                            row.put(c.name(), c.isMissing(i) ? null : c.get(i));
+                        }
+                        w.write(JSON.writeValueAsString(row));
+                        w.write('\n');
+                    }
+                }
+            } else if (lower.endsWith(".html")) {
+                Files.writeString(file, "<!doctype html><meta charset=\"utf-8\"><title>" + Html.escape(t.name())
+                        + "</title>\n" + TableRenderer.html(t, Integer.MAX_VALUE) + "\n", StandardCharsets.UTF_8);
+            } else {
+                throw o.fail("--export writes .csv, .jsonl or .html files, got '" + file + "'");
+            }
+        } catch (IOException e) {
+            throw o.fail("--export " + file + ": " + e.getMessage());
+        }
+        return "exported " + t.rowCount() + " rows to " + file;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.chorus.magics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/**
+ * Draws a Tablesaw {@link Table} as HTML and as plain text: at most {@code maxRows} rows (the
+ * first and last ones, with "… N more rows" between), long text shortened with the full text on
+ * hover, numbers right-aligned, rows whose {@code status} column is not {@code ok} marked, and
+ * every value HTML-escaped.
+ *
+ * <p>Stateless and thread-safe. Rendering reads the table without locking: draw a table that is
+ * still being filled by a background fan-out and you see a consistent-enough snapshot.
+ */
+public final class TableRenderer {
+    /** Rows shown when no limit is given. */
+    public static final int DEFAULT_MAX_ROWS = 20;
+    /** Characters of a text cell shown before it is shortened. */
+    public static final int MAX_CELL_CHARS = 80;
+    private static final int MAX_TEXT_CELL_CHARS = 40;
+
+    private TableRenderer() {
+    }
+
+    /** Registers this renderer for {@link Table} (text/html and text/plain). */
+    public static void register(Renderer renderer) {
+        renderer.createRegistration(Table.class)
+                .preferring("text/html")
+                .supporting("text/plain")
+                .register((table, context) -> {
+                    DisplayData out = context.getOutputContainer();
+                    out.putHTML(html(table, DEFAULT_MAX_ROWS));
+                    out.putText(text(table, DEFAULT_MAX_ROWS));
+                });
+    }
+
+    /** Both representations, capped at {@code maxRows}. */
+    public static DisplayData display(Table table, int maxRows) {
+        DisplayData d = new DisplayData();
+        d.putText(text(table, maxRows));
+        d.putHTML(html(table, maxRows));
+        return d;
+    }
+
+    /** The rows shown for a cap: all when they fit, else the first and last ones with a gap. */
+    static List<Integer> shownRows(int rowCount, int maxRows) {
+        List<Integer> rows = new ArrayList<>();
+        if (rowCount <= maxRows) {
+            for (int i = 0; i < rowCount; i++) {
+                rows.add(i);
+            }
+            return rows;
+        }
+        int head = (maxRows + 1) / 2;
+        int tail = maxRows - head;
+        for (int i = 0; i < head; i++) {
+            rows.add(i);
+        }
+        rows.add(-1); // the gap
+        for (int i = rowCount - tail; i < rowCount; i++) {
+            rows.add(i);
+        }
+        return rows;
+    }
+
+    /** The HTML table. */
+    public static String html(Table table, int maxRows) {
+        int rowCount = table.rowCount();
+        List<Column<?>> columns = table.columns();
+        int statusColumn = table.columnNames().indexOf("status");
+        StringBuilder b = new StringBuilder(4096);
+        b.append("<div class=\"chorus-table\">");
+        b.append("<div style=\"font-size:smaller;color:#666\">")
+                .append(Html.escape(title(table))).append("</div>");
+        b.append("<table style=\"border-collapse:collapse\"><thead><tr>");
+        for (Column<?> c : columns) {
+            b.append("<th style=\"text-align:").append(c instanceof NumericColumn<?> ? "right" : "left")
+                    .append(";padding:2px 8px\" title=\"").append(Html.escape(c.type().name())).append("\">")
+                    .append(Html.escape(c.name())).append("</th>");
+        }
+        b.append("</tr></thead><tbody>");
+        for (int row : shownRows(rowCount, maxRows)) {
+            if (row < 0) {
+                int more = rowCount - maxRows;
+                b.append("<tr class=\"chorus-more\"><td colspan=\"").append(Math.max(1, columns.size()))
+                        .append("\" style=\"text-align:center;color:#666\">… ").append(more)
+                        .append(more == 1 ? " more row" : " more rows").append(" …</td></tr>");
+                continue;
+            }
+            boolean failed = statusColumn >= 0 && isFailed(cell(columns.get(statusColumn), row));
+            b.append(failed ? "<tr class=\"chorus-failed\" style=\"background:#fdecea\">" : "<tr>");
+            for (Column<?> c : columns) {
+                String v = cell(c, row);
+                boolean numeric = c instanceof NumericColumn<?>;
+                b.append("<td style=\"padding:2px 8px;vertical-align:top;text-align:")
+                        .append(numeric ? "right" : "left").append('"');
+                if (v.length() > MAX_CELL_CHARS || v.indexOf('\n') >= 0) {
+                    b.append(" title=\"").append(Html.escape(v)).append("\">")
+                            .append(Html.escape(shorten(v, MAX_CELL_CHARS)));
+                } else {
+                    b.append('>').append(Html.escape(v));
+                }
+                b.append("</td>");
+            }
+            b.append("</tr>");
+        }
+        b.append("</tbody></table></div>");
+        return b.toString();
+    }
+
+    /** The plain-text table: aligned columns, cells shortened, the same row cap. */
+    public static String text(Table table, int maxRows) {
+        int rowCount = table.rowCount();
+        List<Column<?>> columns = table.columns();
+        List<Integer> rows = shownRows(rowCount, maxRows);
+        int[] width = new int[columns.size()];
+        List<String[]> lines = new ArrayList<>();
+        String[] header = new String[columns.size()];
+        for (int j = 0; j < columns.size(); j++) {
+            header[j] = columns.get(j).name();
+            width[j] = header[j].length();
+        }
+        for (int row : rows) {
+            if (row < 0) {
+                lines.add(null);
+                continue;
+            }
+            String[] line = new String[columns.size()];
+            for (int j = 0; j < columns.size(); j++) {
+                line[j] = shorten(cell(columns.get(j), row), MAX_TEXT_CELL_CHARS);
+                width[j] = Math.max(width[j], line[j].length());
+            }
+            lines.add(line);
+        }
+        StringBuilder b = new StringBuilder();
+        b.append(title(table)).append('\n');
+        appendLine(b, header, width, columns);
+        for (String[] line : lines) {
+            if (line == null) {
+                int more = rowCount - maxRows;
+                b.append("… ").append(more).append(more == 1 ? " more row" : " more rows").append(" …\n");
+            } else {
+                appendLine(b, line, width, columns);
+            }
+        }
+        return b.toString().stripTrailing();
+    }
+
+    private static void appendLine(StringBuilder b, String[] cells, int[] width, List<Column<?>> columns) {
+        for (int j = 0; j < cells.length; j++) {
+            if (j > 0) {
+                b.append("  ");
+            }
+            String pad = " ".repeat(width[j] - cells[j].length());
+            if (columns.get(j) instanceof NumericColumn<?>) {
+                b.append(pad).append(cells[j]);
+            } else {
+                b.append(cells[j]).append(j == cells.length - 1 ? "" : pad);
+            }
+        }
+        b.append('\n');
+    }
+
+    private static String title(Table table) {
+        String name = table.name() == null || table.name().isBlank() ? "table" : table.name();
+        return String.format(Locale.ROOT, "%s: %d rows × %d columns", name, table.rowCount(), table.columnCount());
+    }
+
+    static boolean isFailed(String status) {
+        return !status.isEmpty() && !status.equals("ok") && !status.equals("pending");
+    }
+
+    static String cell(Column<?> c, int row) {
+        if (c.isMissing(row)) {
+            return "";
+        }
+        String v = c.getString(row);
+        return v == null ? "" : v;
+    }
+
+    /** {@code s} on one line, cut to {@code max} characters with an ellipsis. */
+    static String shorten(String s, int max) {
+        String one = s.replace("\r\n", "\n").replace("\n", " ⏎ ");
+        if (one.length() <= max) {
+            return one;
+        }
+        return one.substring(0, max - 1) + "…";
+    }
+}
