@@ -1,0 +1,58 @@
+package dev.chorus.client.fanout;
+
+import dev.chorus.client.ChorusException;
+import dev.chorus.client.RateLimitException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/** The default retry decision and the backoff computation of the engine. */
+final class Retries {
+
+    private Retries() {
+    }
+
+    /**
+     * True for failures worth another attempt: the first {@link ChorusException} in the cause chain
+     * decides by {@link ChorusException#isRetryable()}; without one, an IOException or a timeout in
+     * the chain is retryable.
+     */
+    static boolean isRetryable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ChorusException ce) {
+                return ce.isRetryable();
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof IOException || c instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The wait a server asked for, if the failure carries one. */
+    static Duration retryAfter(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RateLimitException rl) {
+                return rl.retryAfter().orElse(null);
+            }
+        }
+        return null;
+    }
+
+    /** Full backoff before attempt {@code attempt + 1}: exponential, capped, jittered, at least the server's Retry-After. */
+    static long backoffNanos(int attempt, Duration initial, Duration max, Throwable failure) {
+        long base = initial.toNanos();
+        long cap = max.toNanos();
+        long exp = attempt >= 62 ? cap : Math.min(cap, base << Math.min(attempt - 1, 30));
+        if (exp < 0) {
+            exp = cap;
+        }
+        long jittered = exp <= 1 ? exp : exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+        Duration asked = retryAfter(failure);
+        return asked == null ? jittered : Math.max(jittered, asked.toNanos());
+    }
+}
