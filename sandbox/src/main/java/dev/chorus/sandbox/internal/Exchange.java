@@ -110,11 +110,13 @@ final class Exchange {
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        // Counted as answered before the write, so a client that has read the answer never
+        // sees it still in flight.
+        finish();
         var future = ctx.writeAndFlush(r);
         if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
-        finish();
     }
 
     /**
@@ -160,11 +162,11 @@ final class Exchange {
                 return;
             }
         }
+        finish();
         var future = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
-        finish();
     }
 
     /** Writes the headers announcing {@code full.length} bytes, then half of them, then closes. */

@@ -6,7 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -45,8 +45,11 @@ public final class Server {
 
     private Server(Behavior behavior) {
         this.behavior = behavior;
-        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        this.group = new MultiThreadIoEventLoopGroup(threads,
+        // One event-loop thread accepts and serves every connection: the work per request is a
+        // few microseconds, delays are scheduled, and a lone loop (unlike a Netty group) reports
+        // its termination without starting Netty's global executor thread, so close() leaves
+        // no thread behind.
+        this.group = new SingleThreadIoEventLoop(null,
                 new DefaultThreadFactory("chorus-sandbox", true), NioIoHandler.newFactory());
         this.channels = new DefaultChannelGroup("chorus-sandbox", group.next());
         Server self = this;
