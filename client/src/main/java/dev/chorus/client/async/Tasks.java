@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (or, from an iterator, {@link CancellationException}) is thrown.
  *
  * <p>Python counterparts: {@code asyncio.create_task} ({@link #start}), {@code asyncio.gather}
- * ({@link #gather}), {@code gather(..., return_exceptions=True)} ({@link #gatherOutcomes}),
+ * ({@link #gather}; {@code gather(*[f(x) for x in xs])} is {@link #gather(Collection, Work)}),
+ * {@code gather(..., return_exceptions=True)} ({@link #gatherOutcomes}),
  * {@code asyncio.as_completed} ({@link #asCompleted}), {@code asyncio.wait(...,
  * return_when=FIRST_COMPLETED)} ({@link #waitFirst}) and {@code asyncio.wait(..., timeout=t)}
  * ({@link #waitAll(Collection, Duration)}).
@@ -100,6 +101,48 @@ public final class Tasks {
             list.add(w);
         }
         return gather(list);
+    }
+
+    /**
+     * Applies {@code work} to every input concurrently and returns the results in input order:
+     * {@code Tasks.gather(urls, url -> fetch(url))}.
+     *
+     * @throws CompletionException  as {@link #gather(List)}
+     * @throws InterruptedException as {@link #gather(List)}
+     */
+    public static <I, T> List<T> gather(Collection<? extends I> inputs, Work<? super I, ? extends T> work)
+            throws InterruptedException {
+        return gather(bind(inputs, work));
+    }
+
+    /**
+     * Applies {@code work} to every input concurrently and returns, in input order, what each
+     * call returned or threw, like {@link #gatherOutcomes(List)}.
+     */
+    public static <I, T> List<Outcome<T>> gatherOutcomes(Collection<? extends I> inputs,
+                                                         Work<? super I, ? extends T> work) throws InterruptedException {
+        return gatherOutcomes(bind(inputs, work));
+    }
+
+    private static <I, T> List<Callable<T>> bind(Collection<? extends I> inputs, Work<? super I, ? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        List<Callable<T>> calls = new ArrayList<>(inputs.size());
+        for (I input : inputs) {
+            calls.add(() -> work.apply(input));
+        }
+        return calls;
+    }
+
+    /**
+     * Work applied to one input; may throw checked exceptions.
+     *
+     * @param <I> the input type
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface Work<I, T> {
+        /** Does the work for {@code input}. */
+        T apply(I input) throws Exception;
     }
 
     /**

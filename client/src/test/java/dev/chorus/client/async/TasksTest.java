@@ -68,6 +68,37 @@ class TasksTest {
     }
 
     @Test
+    void gatherAppliesWorkToEveryInputInOrder() throws Exception {
+        assertEquals(List.of(1, 4, 9), Tasks.gather(List.of(1, 2, 3), n -> n * n));
+        List<Outcome<Integer>> outcomes = Tasks.gatherOutcomes(List.of("1", "x"), Integer::parseInt);
+        assertEquals(1, outcomes.get(0).orElseThrow());
+        assertInstanceOf(NumberFormatException.class, outcomes.get(1).errorOrNull());
+    }
+
+    @Test
+    void noThreadOutlivesAGather() throws Exception {
+        ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
+        Tasks.gather(List.of(1, 2, 3), n -> {
+            threads.add(Thread.currentThread());
+            return n;
+        });
+        Tasks.gatherOutcomes(List.of(1, 2), n -> {
+            threads.add(Thread.currentThread());
+            throw new IOException("down " + n);
+        });
+        assertThrows(CompletionException.class, () -> Tasks.gather(List.of(1, 2), n -> {
+            threads.add(Thread.currentThread());
+            if (n == 1) {
+                throw new IOException("down");
+            }
+            never.await();
+            return n;
+        }));
+        assertEquals(7, threads.size());
+        assertTrue(threads.stream().noneMatch(Thread::isAlive), "every worker thread has ended");
+    }
+
+    @Test
     void gatherFailsFastCancellingTheRest() {
         CompletionException e = assertThrows(CompletionException.class, () -> Tasks.gather(
                 blockUntilInterrupted("slow"),
