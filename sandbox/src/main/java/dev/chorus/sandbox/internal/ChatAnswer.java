@@ -1,7 +1,11 @@
 package dev.chorus.sandbox.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -65,12 +69,9 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
 
         String content = PREFIX + lastUser;
         String finish = "stop";
-        if (max != null) {
-            String[] w = content.trim().split("\\s+");
-            if (w.length > max) {
-                content = String.join(" ", java.util.Arrays.copyOf(w, max));
-                finish = "length";
-            }
+        if (max != null && words(content) > max) {
+            content = firstWords(content, max);
+            finish = "length";
         }
         return new ChatAnswer(model.asText(), content, finish, promptTokens, words(content), stream);
     }
@@ -105,6 +106,31 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
         }
         throw ApiError.invalid("messages[" + index + "].content",
                 "messages[" + index + "].content must be a string or an array of parts");
+    }
+
+    /** The first {@code n} words of {@code s} joined by single spaces. */
+    static String firstWords(String s, int n) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        int taken = 0;
+        while (taken < n) {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            if (start == i) {
+                break;
+            }
+            if (taken > 0) {
+                sb.append(' ');
+            }
+            sb.append(s, start, i);
+            taken++;
+        }
+        return sb.toString();
     }
 
     /** The number of maximal runs of non-whitespace in {@code s}. */
@@ -144,20 +170,35 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
     }
 
     byte[] completionJson(String id, long created) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("id", id);
-        root.put("object", "chat.completion");
-        root.put("created", created);
-        root.put("model", model);
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", content);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        usage(root);
-        return Json.bytes(root);
+        // Written with the streaming generator rather than a tree: this is the hot path.
+        ByteArrayBuilder out = new ByteArrayBuilder(256 + content.length());
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", id);
+            g.writeStringField("object", "chat.completion");
+            g.writeNumberField("created", created);
+            g.writeStringField("model", model);
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            g.writeStringField("content", content);
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", finishReason);
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeObjectFieldStart("usage");
+            g.writeNumberField("prompt_tokens", promptTokens);
+            g.writeNumberField("completion_tokens", completionTokens);
+            g.writeNumberField("total_tokens", promptTokens + completionTokens);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private void usage(ObjectNode root) {

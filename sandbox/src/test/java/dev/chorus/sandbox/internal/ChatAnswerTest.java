@@ -20,6 +20,12 @@ class ChatAnswerTest {
     }
 
     @Test
+    void firstWordsJoinsWithSingleSpaces() {
+        assertEquals("a b", ChatAnswer.firstWords("  a\n\tb c", 2));
+        assertEquals("a b c", ChatAnswer.firstWords("a b c", 5));
+    }
+
+    @Test
     void piecesConcatenateToTheContent() {
         ChatAnswer a = of("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x  y\\nz \"}]}");
         assertEquals("Echo: x  y\nz ", a.content());
