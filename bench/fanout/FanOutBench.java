@@ -1,0 +1,92 @@
+import dev.chorus.client.ChatClient;
+import dev.chorus.client.ChatCompletion;
+import dev.chorus.client.ChatRequest;
+import dev.chorus.client.fanout.FanOut;
+import dev.chorus.client.fanout.FanOutResult;
+import dev.chorus.client.fanout.ItemResult;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * Fans N chat requests out with concurrency C through the public fan-out API and prints
+ * {@code RESULT wall_s=... ok=... err=...}; wall runs from the first request's start to the last
+ * response's end (JVM start and warm-up excluded). Run by bench/fanout/client.
+ */
+public class FanOutBench {
+
+    public static void main(String[] args) throws Exception {
+        String baseUrl = null;
+        int n = 1000;
+        int c = 100;
+        int warmup = -1;
+        boolean stream = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--base-url" -> baseUrl = args[++i];
+                case "-n" -> n = Integer.parseInt(args[++i]);
+                case "-c" -> c = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--stream" -> stream = true;
+                default -> {
+                    System.err.println("usage: client --base-url URL -n N -c C [--stream] [--warmup N]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (baseUrl == null) {
+            System.err.println("client: --base-url is required");
+            System.exit(2);
+        }
+        try (ChatClient client = ChatClient.builder().baseUrl(baseUrl).apiKey("sk-bench").model("bench")
+                .maxRetries(0).maxConcurrentRequests(Math.max(c, 64)).build()) {
+            // Warm-up: the same shape, so the JIT, the connection pool and the server are warm.
+            int w = warmup >= 0 ? warmup : Math.min(n, Math.max(2 * c, 2000));
+            if (w > 0) {
+                run(client, w, c, stream);
+            }
+            FanOutResult<Integer, ChatCompletion> r = run(client, n, c, stream);
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            for (ItemResult<Integer, ChatCompletion> item : r.items()) {
+                if (item.start() != null) {
+                    first = Math.min(first, item.start().toNanos());
+                    last = Math.max(last, item.end().toNanos());
+                }
+            }
+            double wall = first == Long.MAX_VALUE ? 0 : (last - first) / 1e9;
+            int ok = r.ok().size();
+            System.out.printf(Locale.ROOT, "RESULT wall_s=%.3f ok=%d err=%d%n", wall, ok, n - ok);
+            var s = r.summary();
+            System.out.printf(Locale.ROOT, "INFO req_s=%.0f efficiency=%.3f p50_ms=%d p95_ms=%d max_ms=%d peak_rss_mb=%d%n",
+                    wall > 0 ? n / wall : 0, s.efficiency(), s.p50().toMillis(), s.p95().toMillis(), s.max().toMillis(),
+                    peakRssMb());
+            if (!s.failuresByCause().isEmpty()) {
+                System.out.println("INFO failures " + s.failuresByCause() + " e.g. " + r.failed().get(0).error());
+            }
+        }
+    }
+
+    private static FanOutResult<Integer, ChatCompletion> run(ChatClient client, int n, int c, boolean stream) {
+        List<Integer> inputs = IntStream.range(0, n).boxed().toList();
+        return FanOut.chat(client).concurrency(c).retries(0).stream(stream)
+                .run(inputs, i -> ChatRequest.builder().user("question " + i).build());
+    }
+
+    /** VmHWM of this process (Linux), or -1. */
+    private static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return -1;
+    }
+}
