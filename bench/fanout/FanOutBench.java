@@ -24,6 +24,7 @@ public class FanOutBench {
         int c = 100;
         int warmup = -1;
         boolean stream = false;
+        long sleepMs = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--base-url" -> baseUrl = args[++i];
@@ -31,11 +32,16 @@ public class FanOutBench {
                 case "-c" -> c = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--stream" -> stream = true;
+                case "--sleep-ms" -> sleepMs = Long.parseLong(args[++i]);
                 default -> {
-                    System.err.println("usage: client --base-url URL -n N -c C [--stream] [--warmup N]");
+                    System.err.println("usage: client (--base-url URL | --sleep-ms M) -n N -c C [--stream] [--warmup N]");
                     System.exit(2);
                 }
             }
+        }
+        if (sleepMs >= 0) {
+            engineOnly(n, c, sleepMs, warmup);
+            return;
         }
         if (baseUrl == null) {
             System.err.println("client: --base-url is required");
@@ -74,6 +80,28 @@ public class FanOutBench {
         List<Integer> inputs = IntStream.range(0, n).boxed().toList();
         return FanOut.chat(client).concurrency(c).retries(0).stream(stream)
                 .run(inputs, i -> ChatRequest.builder().user("question " + i).build());
+    }
+
+    /** The engine alone: each item sleeps instead of calling a server. */
+    private static void engineOnly(int n, int c, long sleepMs, int warmup) {
+        FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(c).build();
+        List<Integer> inputs = IntStream.range(0, n).boxed().toList();
+        int w = warmup >= 0 ? warmup : Math.min(n, Math.max(2 * c, 2000));
+        if (w > 0) {
+            f.run(inputs.subList(0, w), (in, ctx) -> sleep(sleepMs, in));
+        }
+        FanOutResult<Integer, Integer> r = f.run(inputs, (in, ctx) -> sleep(sleepMs, in));
+        double wall = r.wall().toNanos() / 1e9;
+        System.out.printf(Locale.ROOT, "RESULT wall_s=%.3f ok=%d err=%d%n", wall, r.ok().size(), n - r.ok().size());
+        System.out.printf(Locale.ROOT, "INFO req_s=%.0f efficiency=%.3f peak_rss_mb=%d%n", n / wall,
+                r.summary().efficiency(), peakRssMb());
+    }
+
+    private static Integer sleep(long ms, Integer in) throws InterruptedException {
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+        return in;
     }
 
     /** VmHWM of this process (Linux), or -1. */
