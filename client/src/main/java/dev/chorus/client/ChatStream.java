@@ -15,7 +15,8 @@ import okhttp3.Response;
  *
  * <p>Not thread-safe: one thread iterates; {@link #close()} may be called from any thread and
  * cancels the HTTP call, so a reader blocked in {@code hasNext()} ends with
- * {@link ChorusCancelledException}. The caller closes it (try-with-resources). An error the server
+ * {@link ChorusCancelledException} (as does interrupting a virtual thread that reads: the JDK
+ * then closes its socket). The caller closes it (try-with-resources). An error the server
  * reports mid-stream, a malformed event or a lost connection is thrown from the iterator.
  */
 public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
@@ -80,9 +81,11 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
                     data = closed ? null : reader.next();
                 } catch (IOException e) {
                     boolean byCaller = closed;
+                    boolean interrupted = Thread.currentThread().isInterrupted();
                     end = true;
                     close();
                     throw byCaller ? Failures.cancelled(name, "the stream was closed", e)
+                            : interrupted ? Failures.cancelled(name, "the reading thread was interrupted", e)
                             : Failures.fromIo(name, e, false, null, 1);
                 }
                 if (data == null) {

@@ -148,7 +148,8 @@ class EvolutionAuthTest {
     void tokenEndpointServerErrorsAreRetriedLikeAnyOther() {
         tokenStatus = 503;
         var e = assertThrows(ServerException.class, this::ask);
-        assertEquals("POST /api/v1/auth/token failed: 503 Service Unavailable: invalid key (request id r-503)",
+        assertEquals("POST /api/v1/auth/token failed: 503 Service Unavailable: invalid key (request id r-503), "
+                + "after 3 attempts",
                 e.getMessage());
         assertEquals(3, tokenBodies.size());
     }

@@ -72,7 +72,7 @@ public final class Failures {
     public static ChorusException fromIo(String call, IOException e, boolean cancelled, Duration timeout,
                                          int attempts) {
         if (e instanceof ChorusIOException wrapped) {
-            return wrapped.failure();
+            return withAttempts(wrapped.failure(), attempts);
         }
         if (isTimeout(e)) {
             String after = timeout == null ? "" : " after " + human(timeout);
@@ -85,6 +85,29 @@ public final class Failures {
         String what = e instanceof ConnectException ? "could not connect" : "connection failed";
         return new ChorusConnectionException(call + " failed: " + what + " (" + describe(e) + ")" + attempts(attempts),
                 0, null, null, true, e);
+    }
+
+    /** The same failure with {@code , after N attempts} appended to its message (for failures raised inside an attempt). */
+    static ChorusException withAttempts(ChorusException e, int attempts) {
+        if (attempts <= 1) {
+            return e;
+        }
+        String m = e.getMessage() + attempts(attempts);
+        int s = e.status();
+        String id = e.requestId();
+        String sm = e.serverMessage();
+        boolean r = e.isRetryable();
+        return switch (e) {
+            case RateLimitException rl -> new RateLimitException(m, id, sm, rl.retryAfter().orElse(null));
+            case AuthenticationException x -> new AuthenticationException(m, s, id, sm, r, e.getCause());
+            case ChorusTimeoutException x -> new ChorusTimeoutException(m, s, id, sm, r, e.getCause());
+            case ChorusConnectionException x -> new ChorusConnectionException(m, s, id, sm, r, e.getCause());
+            case ServerException x -> new ServerException(m, s, id, sm, r, e.getCause());
+            case BadRequestException x -> new BadRequestException(m, s, id, sm, r, e.getCause());
+            case MalformedResponseException x -> new MalformedResponseException(m, s, id, sm, r, e.getCause());
+            case ChorusCancelledException x -> x;
+            default -> new ChorusException(m, s, id, sm, r, e.getCause());
+        };
     }
 
     public static ChorusCancelledException cancelled(String call, String why, Throwable cause) {
