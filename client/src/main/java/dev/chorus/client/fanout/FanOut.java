@@ -207,9 +207,9 @@ public final class FanOut<I, R> {
         }
 
         /**
-         * Which failures are retried. Default: the first {@link dev.chorus.client.ChorusException} in the cause chain decides
-         * ({@code isRetryable()}); without one, an
-         * {@link java.io.IOException} or a timeout in the chain is retried.
+         * Which failures are retried. Default: the first {@link dev.chorus.client.ChorusException}
+         * in the cause chain decides ({@code isRetryable()}: 408, 409, 429, 5xx, timeouts, lost
+         * connections); without one, an {@link java.io.IOException} or a timeout in the chain is retried.
          */
         public Builder<I, R> retryOn(Predicate<Throwable> retryOn) {
             this.retryOn = Objects.requireNonNull(retryOn, "retryOn");
