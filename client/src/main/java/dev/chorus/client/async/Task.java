@@ -67,10 +67,23 @@ public final class Task<T> implements Future<T> {
      */
     static <T> Task<T> start(String name, Callable<? extends T> work, ThreadFactory factory,
                              Consumer<? super Task<T>> onDone) {
+        return start(name, work, factory, onDone, false);
+    }
+
+    /**
+     * Creates and starts a task; if {@code cancelled}, the task is cancelled before its thread
+     * starts, so its work never runs.
+     */
+    static <T> Task<T> start(String name, Callable<? extends T> work, ThreadFactory factory,
+                             Consumer<? super Task<T>> onDone, boolean cancelled) {
         Task<T> task = new Task<>(name == null ? nextName() : name, Objects.requireNonNull(work, "work"), factory);
         if (onDone != null) {
             task.listeners.add(onDone);
         }
+        if (cancelled) {
+            task.cancel(false);
+        }
+        // Started even when cancelled: the thread ends at once, and every task has a thread to join.
         task.thread.start();
         return task;
     }

@@ -14,19 +14,21 @@ import java.util.concurrent.ThreadFactory;
  * soon as one fails.
  *
  * <pre>{@code
+ * Task<User> a, b;
  * try (var group = new TaskGroup("users")) {
- *     Task<User> a = group.fork("user-1", () -> fetchUser(1));
- *     Task<User> b = group.fork("user-2", () -> fetchUser(2));
- * }                                  // close() waits for both; throws TaskGroupException on failure
+ *     a = group.fork("user-1", () -> fetchUser(1));
+ *     b = group.fork("user-2", () -> fetchUser(2));
+ * }                        // close() waits for both; throws TaskGroupException if any failed
  * List<User> users = List.of(a.resultNow(), b.resultNow());
  * }</pre>
  *
  * <p>Threading: one owner thread opens, joins and closes the group; {@link #fork} may be called
  * from any thread, including from inside the group's own tasks. On the first failure of a task,
  * every other task is cancelled ({@linkplain Future#cancel(boolean) cancelled} and interrupted),
- * and later forks are rejected. If the owner is interrupted while it waits in {@link #join()} or
- * {@link #close()}, every task is cancelled. {@link #join()} and {@link #close()} return only
- * after every task's thread has ended, cleanup included: no thread outlives the group.
+ * and later forks return tasks that are already cancelled. If the owner is interrupted while it
+ * waits in {@link #join()} or {@link #close()}, every task is cancelled. {@link #join()} and
+ * {@link #close()} return only after every task's thread has ended, cleanup included: no thread
+ * outlives the group.
  *
  * <p>Who closes it: the owner, with try-with-resources; {@code close()} joins. Unlike Python's
  * {@code async with}, {@code close()} cannot see an exception thrown by the block itself, so it
@@ -37,8 +39,9 @@ import java.util.concurrent.ThreadFactory;
  * failures; but if a cancelled task's cleanup throws something other than the usual reaction to
  * an interrupt ({@link InterruptedException}, {@link java.io.InterruptedIOException},
  * {@link java.nio.channels.ClosedByInterruptException}, {@link CancellationException}, or an
- * exception caused by one), that is reported too, as Python does. {@link TimeoutExceededException} if a group made {@link #withTimeout(Duration) with a
- * timeout} was still running at its deadline (every task is then cancelled);
+ * exception caused by one), that is reported too, as Python does.
+ * {@link TimeoutExceededException} if a group made {@link #withTimeout(Duration) with a timeout}
+ * was still running at its deadline (every task is then cancelled);
  * {@link InterruptedException} from {@link #join()} or {@link CancellationException} from
  * {@link #close()} (with the interrupt flag restored) if the owner was interrupted.
  *
@@ -107,8 +110,12 @@ public final class TaskGroup implements AutoCloseable {
     /**
      * Starts {@code work} on a new virtual thread named {@code taskName}.
      *
-     * @throws IllegalStateException if the group is closed, or is shutting down after a failure,
-     *                               a cancel or a timeout
+     * <p>If the group is shutting down (after a failure, a {@link #cancel()} or its timeout), the
+     * returned task is already cancelled and {@code work} never runs: a loop that forks keeps
+     * going, and the failure that stopped the group is thrown by {@link #join()} or
+     * {@link #close()}.
+     *
+     * @throws IllegalStateException if the group is closed
      */
     public <T> Task<T> fork(String taskName, Callable<? extends T> work) {
         Objects.requireNonNull(work, "work");
@@ -116,10 +123,7 @@ public final class TaskGroup implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("task group '" + name + "' is closed; fork rejected");
             }
-            if (cancelling) {
-                throw new IllegalStateException("task group '" + name + "' is shutting down; fork rejected");
-            }
-            Task<T> task = Task.start(taskName, work, threads, this::onDone);
+            Task<T> task = Task.start(taskName, work, threads, this::onDone, cancelling);
             tasks.add(task);
             return task;
         }
@@ -141,8 +145,8 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /**
-     * Cancels every task of the group (interrupting its thread) and rejects further forks; does
-     * not wait. Cancelled tasks are not failures.
+     * Cancels every task of the group (interrupting its thread); later forks return cancelled
+     * tasks. Does not wait. Cancelled tasks are not failures.
      */
     public void cancel() {
         synchronized (lock) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * deadline the thread is interrupted, and the block ends with {@link TimeoutExceededException}.
  *
  * <pre>{@code
- * String answer = Timeout.within(Duration.ofSeconds(5), () -> client.chat().completions().create(req).text());
+ * String answer = Timeout.within(Duration.ofSeconds(5), () -> client.chat().completions().create(req).content());
  *
  * try (Timeout t = Timeout.after(Duration.ofSeconds(5))) {   // block form
  *     slowCall();
@@ -86,7 +86,8 @@ public final class Timeout implements AutoCloseable {
     private State state = State.ACTIVE;
     private boolean expiredWhenClosed;
     private Instant deadline;
-    private Duration limit;
+    /** Says what the limit was, for the exception message. */
+    private String limit;
     private Future<?> pending;
     private long generation;
 
@@ -160,7 +161,7 @@ public final class Timeout implements AutoCloseable {
      */
     public void reschedule(Duration delay) {
         Objects.requireNonNull(delay, "delay");
-        set(Instant.now().plus(delay), delay);
+        set(Instant.now().plus(delay), delay, "the timeout of " + TimeoutExceededException.describe(delay));
     }
 
     /**
@@ -170,7 +171,7 @@ public final class Timeout implements AutoCloseable {
      */
     public void rescheduleAt(Instant deadline) {
         Objects.requireNonNull(deadline, "deadline");
-        set(deadline, Duration.between(Instant.now(), deadline));
+        set(deadline, Duration.between(Instant.now(), deadline), "its deadline " + deadline);
     }
 
     /**
@@ -179,10 +180,10 @@ public final class Timeout implements AutoCloseable {
      * @throws IllegalStateException if the timeout has already expired or is closed
      */
     public void removeDeadline() {
-        set(null, null);
+        set(null, null, null);
     }
 
-    private void set(Instant newDeadline, Duration delay) {
+    private void set(Instant newDeadline, Duration delay, String limitText) {
         synchronized (lock) {
             if (state == State.EXPIRED) {
                 throw new IllegalStateException("the timeout has already expired and cannot be rescheduled");
@@ -196,7 +197,7 @@ public final class Timeout implements AutoCloseable {
             }
             long gen = ++generation;
             deadline = newDeadline;
-            limit = delay;
+            limit = limitText;
             if (newDeadline != null) {
                 pending = alarm.schedule(() -> fire(gen), delay.toNanos());
             }
@@ -246,7 +247,7 @@ public final class Timeout implements AutoCloseable {
 
     private TimeoutExceededException closeAndCheck(Throwable cause) {
         boolean wasExpired;
-        Duration lastLimit;
+        String lastLimit;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return null;
@@ -265,8 +266,7 @@ public final class Timeout implements AutoCloseable {
         }
         // The interrupt was ours: consume it so that it does not hit the caller's next blocking call.
         Thread.interrupted();
-        return new TimeoutExceededException(
-                "operation exceeded the timeout of " + TimeoutExceededException.describe(lastLimit), cause);
+        return new TimeoutExceededException("operation exceeded " + lastLimit, cause);
     }
 
     private void checkOwner() {

@@ -114,16 +114,30 @@ class TaskGroupTest {
     }
 
     @Test
-    void forkIsRejectedOnceTheGroupIsShuttingDownOrClosed() throws Exception {
+    void aForkAfterAFailureReturnsACancelledTaskThatNeverRuns() throws Exception {
         TaskGroup group = new TaskGroup("g");
         Task<Object> failer = group.fork("failer", () -> {
             throw new IllegalStateException("boom");
         });
         failer.awaitTermination();
-        IllegalStateException rejected = assertThrows(IllegalStateException.class, () -> group.fork(() -> 1));
-        assertEquals("task group 'g' is shutting down; fork rejected", rejected.getMessage());
-        assertThrows(TaskGroupException.class, group::close);
+        Task<String> late = group.fork("late", () -> {
+            events.add("late ran");
+            return "late";
+        });
+        assertTrue(late.isCancelled());
+        TaskGroupException e = assertThrows(TaskGroupException.class, group::close);
+        assertEquals("1 of 2 tasks failed in task group 'g': failer: java.lang.IllegalStateException: boom", e.getMessage());
+        assertTrue(late.isTerminated());
+        assertTrue(events.isEmpty(), "the late task's work never ran");
 
+        TaskGroup cancelled = new TaskGroup("x");
+        cancelled.cancel();
+        assertTrue(cancelled.fork(() -> 1).isCancelled());
+        cancelled.close();
+    }
+
+    @Test
+    void forkIsRejectedOnceTheGroupIsClosed() {
         TaskGroup closed = new TaskGroup("c");
         closed.close();
         IllegalStateException afterClose = assertThrows(IllegalStateException.class, () -> closed.fork(() -> 1));
@@ -233,6 +247,7 @@ class TaskGroupTest {
                 Task<String> fast = group.fork("fast", () -> "done");
                 group.fork("sleeper", () -> blockUntilInterrupted("sleeper", started));
                 fast.awaitTermination(); // only the sleeper is unfinished at the deadline
+                started.await();
             }
         });
         assertEquals("task group 'slow' exceeded the timeout of 50 ms; 1 unfinished task was cancelled", e.getMessage());

@@ -27,8 +27,12 @@ class TasksTest {
     private final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
     private final CountDownLatch never = new CountDownLatch(1);
 
+    /** Counted down by every task made by {@link #blockUntilInterrupted} once it runs. */
+    private final java.util.concurrent.Semaphore started = new java.util.concurrent.Semaphore(0);
+
     private <T> Callable<T> blockUntilInterrupted(String who) {
         return () -> {
+            started.release();
             try {
                 never.await();
                 return null;
@@ -86,11 +90,14 @@ class TasksTest {
             threads.add(Thread.currentThread());
             throw new IOException("down " + n);
         });
+        CountDownLatch secondRuns = new CountDownLatch(1);
         assertThrows(CompletionException.class, () -> Tasks.gather(List.of(1, 2), n -> {
             threads.add(Thread.currentThread());
             if (n == 1) {
+                secondRuns.await();
                 throw new IOException("down");
             }
+            secondRuns.countDown();
             never.await();
             return n;
         }));
@@ -103,6 +110,7 @@ class TasksTest {
         CompletionException e = assertThrows(CompletionException.class, () -> Tasks.gather(
                 blockUntilInterrupted("slow"),
                 () -> {
+                    started.acquire(); // fail only once the other task runs, so that it is interrupted
                     throw new IOException("down");
                 }));
         assertEquals("task 'gather-2' failed: java.io.IOException: down", e.getMessage());
@@ -244,8 +252,9 @@ class TasksTest {
     @Test
     void waitFirstReturnsTheFirstToEndAndCancelsTheOthers() throws Exception {
         Task<Object> slow1 = Tasks.start("slow1", blockUntilInterrupted("slow1"));
-        Task<Object> fast = Tasks.start("fast", () -> "fast");
         Task<Object> slow2 = Tasks.start("slow2", blockUntilInterrupted("slow2"));
+        started.acquire(2);
+        Task<Object> fast = Tasks.start("fast", () -> "fast");
         Task<Object> first = Tasks.waitFirst(List.of(slow1, fast, slow2));
         assertSame(fast, first);
         assertEquals("fast", first.resultNow());
@@ -268,6 +277,7 @@ class TasksTest {
         quick.awaitTermination();
         failing.awaitTermination();
         Task<Object> stuck = Tasks.start("stuck", blockUntilInterrupted("stuck"));
+        started.acquire();
         WaitResult<Object> result = Tasks.waitAll(List.of(quick, stuck, failing), Duration.ofMillis(30));
         assertEquals(List.of(quick, failing), result.done());
         assertEquals(List.of(stuck), result.pending());
