@@ -64,6 +64,33 @@ class SandboxIT {
     }
 
     @Test
+    void refreshesTheTokenBeforeItExpires() {
+        FakeClock clock = new FakeClock();
+        sandbox = Sandbox.start(Behavior.DEFAULT);
+        client = ChatClient.builder().baseUrl(sandbox.baseUrl()).evolution(sandbox.keyId(), sandbox.secret())
+                .tokenUrl(sandbox.tokenUrl()).model("default").clock(clock).build();
+        client.chat().completions().create(ask("one"));
+        clock.advance(Duration.ofMinutes(59).plusSeconds(31));
+        client.chat().completions().create(ask("two"));
+        assertEquals(2, sandbox.stats().tokensIssued());
+    }
+
+    @Test
+    void aTokenTheServerExpiredIsReplacedAndTheRequestRetried() throws Exception {
+        sandbox = Sandbox.start(Behavior.builder().tokenLifetime(Duration.ofSeconds(1)).build());
+        // The client's clock stands still, so it keeps using its token until the server says 401.
+        client = ChatClient.builder().baseUrl(sandbox.baseUrl()).evolution(sandbox.keyId(), sandbox.secret())
+                .tokenUrl(sandbox.tokenUrl()).model("default").clock(new FakeClock()).build();
+        client.chat().completions().create(ask("one"));
+        Thread.sleep(1500);
+        ChatCompletion two = client.chat().completions().create(ask("two"));
+        assertEquals("Echo: two", two.content());
+        assertEquals(1, two.attempts());
+        assertEquals(2, sandbox.stats().tokensIssued());
+        assertEquals(3, sandbox.stats().requests("chat"));
+    }
+
+    @Test
     void streamsTheSameAnswerWithUsage() {
         evolution(Behavior.DEFAULT);
         List<String> deltas = new ArrayList<>();
