@@ -12,7 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <pre>{@code
  * var queue = new WorkQueue<String>(20);
- * // consumer, on its own virtual thread:
+ * // consumer, on its own virtual thread: handles items until the queue is closed and drained
+ * queue.consume(item -> handle(item));
+ * // or by hand:
  * for (Optional<String> item; (item = queue.take()).isPresent(); ) {
  *     try { handle(item.get()); } finally { queue.taskDone(); }
  * }
@@ -132,6 +134,35 @@ public final class WorkQueue<T> implements AutoCloseable {
             notEmpty.signalAll();
         }
         return item;
+    }
+
+    /**
+     * Hands every item to {@code handler}, one at a time, marking each {@linkplain #taskDone()
+     * done} after it is handled (also when it fails), until the queue is closed and drained.
+     *
+     * @throws X                    what {@code handler} threw; the loop stops there
+     * @throws InterruptedException if the thread is interrupted while waiting for an item
+     */
+    public <X extends Exception> void consume(Handler<? super T, X> handler) throws X, InterruptedException {
+        for (Optional<T> item; (item = take()).isPresent(); ) {
+            try {
+                handler.handle(item.get());
+            } finally {
+                taskDone();
+            }
+        }
+    }
+
+    /**
+     * Handles one item of a {@link WorkQueue}.
+     *
+     * @param <T> the type of the items
+     * @param <X> the checked exception it may throw ({@link RuntimeException} if none)
+     */
+    @FunctionalInterface
+    public interface Handler<T, X extends Exception> {
+        /** Handles {@code item}. */
+        void handle(T item) throws X;
     }
 
     /**

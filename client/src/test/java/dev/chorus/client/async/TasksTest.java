@@ -119,6 +119,32 @@ class TasksTest {
     }
 
     @Test
+    void anInterruptedGatherCancelsEveryTask() throws Exception {
+        for (boolean outcomes : new boolean[] {false, true}) {
+            events.clear();
+            AtomicReference<Throwable> got = new AtomicReference<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    List<Callable<Object>> work = List.of(blockUntilInterrupted("a"), blockUntilInterrupted("b"));
+                    if (outcomes) {
+                        Tasks.gatherOutcomes(work);
+                    } else {
+                        Tasks.gather(work);
+                    }
+                } catch (Throwable e) {
+                    got.set(e);
+                }
+            });
+            started.acquire(2);
+            caller.interrupt();
+            caller.join();
+            assertInstanceOf(InterruptedException.class, got.get());
+            assertEquals(List.of("a interrupted", "b interrupted"), events.stream().sorted().toList(),
+                    "every task was interrupted and ended before gather threw");
+        }
+    }
+
+    @Test
     void gatherOutcomesReturnsValuesAndErrorsSideBySide() throws Exception {
         List<Outcome<Integer>> outcomes = Tasks.gatherOutcomes(
                 () -> 1,

@@ -58,6 +58,29 @@ class WorkQueueTest {
     }
 
     @Test
+    void consumeHandlesItemsUntilTheQueueIsClosedAndMarksEachDone() throws Exception {
+        WorkQueue<String> queue = new WorkQueue<>(10);
+        for (String s : List.of("a", "b", "bad", "c")) {
+            queue.put(s);
+        }
+        queue.close();
+        List<String> handled = new ArrayList<>();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> queue.consume(item -> {
+            if (item.equals("bad")) {
+                throw new IllegalArgumentException("bad item");
+            }
+            handled.add(item);
+        }));
+        assertEquals("bad item", e.getMessage());
+        assertEquals(List.of("a", "b"), handled);
+        assertEquals(1, queue.unfinished(), "the failed item counts as done; only c is left");
+        queue.consume(handled::add);
+        assertEquals(List.of("a", "b", "c"), handled);
+        assertEquals(0, queue.unfinished());
+        queue.join();
+    }
+
+    @Test
     void putWaitsForRoomWhenTheQueueIsFull() throws Exception {
         WorkQueue<String> queue = new WorkQueue<>(1);
         queue.put("a");
