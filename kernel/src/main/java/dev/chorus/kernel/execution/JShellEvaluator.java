@@ -1,0 +1,952 @@
+package dev.chorus.kernel.execution;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.MethodSnippet;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+import jdk.jshell.SourceCodeAnalysis.Documentation;
+import jdk.jshell.SourceCodeAnalysis.Suggestion;
+import jdk.jshell.TypeDeclSnippet;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+
+/**
+ * Evaluates notebook cells with JShell inside this JVM, so notebook objects are the kernel's and
+ * magics' objects; also completes, inspects, checks completeness and reads or binds variables.
+ *
+ * <p><b>Threading.</b> The evaluator owns one platform thread, {@code chorus-cell-N}. JShell is
+ * created on it at {@link #start} (which returns at once), and every cell runs on it:
+ * {@link #eval} hands the cell over and blocks the caller until the cell ends. All JShell access
+ * (eval, completion, inspection, variables, class path) is serialized by one re-entrant lock, so
+ * a background thread calling {@link #bind} while a cell runs waits for the cell to end. Code on
+ * the cell thread itself (notebook code, or a magic it calls) may call {@link #get},
+ * {@link #variableNames} and {@link #addToClasspath} directly; its {@link #bind} calls are queued
+ * and run right after the current cell, because JShell cannot compile while it is evaluating.
+ * {@link #interrupt} may be called from any thread.
+ *
+ * <p><b>Interrupt.</b> The cell thread gets {@link Thread#interrupt()} (ends sleep, blocking I/O,
+ * {@code Future.get}, {@code lockInterruptibly}), and every notebook class is instrumented at load
+ * time to throw {@link CellInterruptedException} at loop back-edges and method entries of an
+ * interrupted cell (ends busy loops). Library code called from the cell is not instrumented.
+ *
+ * <p><b>Closing.</b> Whoever starts the evaluator closes it; {@link #close} interrupts a running
+ * cell, closes JShell and ends the cell thread.
+ *
+ * <p><b>Failures.</b> Notebook errors never throw: they are {@link EvalResult} values. Methods
+ * throw {@link IllegalStateException} when the evaluator is closed or JShell failed to start, and
+ * {@link IllegalArgumentException} for a bad {@link #bind} or {@link #get}.
+ */
+public final class JShellEvaluator implements AutoCloseable {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final long ANALYSIS_WAIT_SECONDS = 5;
+
+    /** Completion candidates that replace {@code code[start, end)}. */
+    public record Completion(int start, int end, List<String> candidates) {
+        public Completion {
+            candidates = List.copyOf(candidates);
+        }
+    }
+
+    /** The signature(s) of the identifier at the cursor and its Javadoc (empty when unknown). */
+    public record Inspection(String signature, String javadoc) {
+    }
+
+    /** Whether a cell is ready to run; {@code indent} is the suggested indent when incomplete. */
+    public record Completeness(Status status, String indent) {
+        public enum Status { COMPLETE, INCOMPLETE, INVALID }
+    }
+
+    private record Piece(String text, int offset, CompletionInfo info) {
+    }
+
+    private record Origin(int cell, int firstLine) {
+    }
+
+    private final EvaluatorOptions options;
+    private final ExecutorService cellExecutor;
+    private final Thread cellThread;
+    private final Future<?> ready;
+    private final ReentrantLock shellLock = new ReentrantLock();
+    private final Object interruptLock = new Object();
+    private final Queue<Runnable> afterCell = new ConcurrentLinkedQueue<>();
+    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    private final Set<String> jvmClasspath;
+
+    // guarded by shellLock
+    private JShell shell;
+    private SourceCodeAnalysis analysis;
+    private InProcessExecution execution;
+    private int cellCount;
+
+    // guarded by interruptLock
+    private boolean cellRunning;
+    private boolean inNotebookCode;
+    private boolean interruptRequested;
+
+    private volatile boolean closed;
+
+    /** An evaluator with {@link EvaluatorOptions#defaults()}; JShell starts in the background. */
+    public JShellEvaluator() {
+        this(EvaluatorOptions.defaults());
+    }
+
+    private JShellEvaluator(EvaluatorOptions options) {
+        this.options = options;
+        this.jvmClasspath = new LinkedHashSet<>(Arrays.asList(
+                System.getProperty("java.class.path", "").split(File.pathSeparator)));
+        jvmClasspath.remove("");
+        Thread[] holder = new Thread[1];
+        this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "chorus-cell-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            holder[0] = t;
+            return t;
+        });
+        this.ready = cellExecutor.submit(this::startShell);
+        this.cellThread = holder[0];
+    }
+
+    /**
+     * Starts an evaluator and returns at once; JShell is created and warmed up on the cell thread,
+     * and the first {@link #eval} waits for that.
+     */
+    public static JShellEvaluator start(EvaluatorOptions options) {
+        return new JShellEvaluator(Objects.requireNonNull(options, "options"));
+    }
+
+    // ------------------------------------------------------------------ start
+
+    private void startShell() {
+        shellLock.lock();
+        try {
+            SnippetLoader loader = new SnippetLoader(options.parentLoader(), jvmClasspath, options.warnings());
+            execution = new InProcessExecution(loader, new InProcessExecution.Hooks() {
+                @Override
+                public void enter() {
+                    enterNotebookCode();
+                }
+
+                @Override
+                public void leave() {
+                    leaveNotebookCode();
+                }
+            });
+            shell = JShell.builder()
+                    .executionEngine(InProcessExecution.provider(execution), Map.of())
+                    .build();
+            analysis = shell.sourceCodeAnalysis();
+            if (!jvmClasspath.isEmpty()) {
+                shell.addToClasspath(String.join(File.pathSeparator, jvmClasspath));
+            }
+            for (Path p : options.classpath()) {
+                shell.addToClasspath(p.toAbsolutePath().toString());
+            }
+            for (String imp : options.imports()) {
+                for (SnippetEvent ev : shell.eval(imp)) {
+                    if (ev.status() == Snippet.Status.REJECTED) {
+                        options.warnings().accept("start-up import failed: " + imp);
+                    }
+                }
+            }
+            // one throw-away compile and run loads javac and the execution path before the first cell
+            for (SnippetEvent ev : shell.eval("Integer.valueOf(1) + 1")) {
+                shell.drop(ev.snippet());
+            }
+            analysis.analyzeCompletion("int x = 1;");
+        } finally {
+            shellLock.unlock();
+        }
+    }
+
+    private void awaitReady() {
+        if (closed) {
+            throw new IllegalStateException("the evaluator is closed");
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    ready.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("JShell failed to start: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ eval
+
+    /**
+     * Evaluates a whole cell on the cell thread and blocks until it ends. Snippets run in order
+     * and evaluation stops at the first failing one; definitions persist between cells.
+     *
+     * @throws IllegalStateException when closed, or when called from the cell thread itself
+     */
+    public EvalResult eval(String cellCode) {
+        Objects.requireNonNull(cellCode, "cellCode");
+        if (Thread.currentThread() == cellThread) {
+            throw new IllegalStateException("eval cannot be called from code running in a cell: JShell is not re-entrant");
+        }
+        awaitReady();
+        Future<EvalResult> result;
+        try {
+            result = cellExecutor.submit(() -> runCell(cellCode));
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the evaluator is closed", e);
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    // the caller was interrupted: pass it on to the cell, then wait for the cell to stop
+                    interrupted = true;
+                    interrupt();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the evaluator failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private EvalResult runCell(String code) {
+        shellLock.lock();
+        try {
+            int cell = ++cellCount;
+            synchronized (interruptLock) {
+                cellRunning = true;
+                interruptRequested = false;
+            }
+            try {
+                return evalPieces(code, cell);
+            } finally {
+                synchronized (interruptLock) {
+                    cellRunning = false;
+                    inNotebookCode = false;
+                    interruptRequested = false;
+                }
+                CellGuard.release(Thread.currentThread());
+                Thread.interrupted();
+                runQueued();
+            }
+        } finally {
+            shellLock.unlock();
+        }
+    }
+
+    private void runQueued() {
+        Runnable r;
+        while ((r = afterCell.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                options.warnings().accept(e.getMessage());
+            }
+        }
+    }
+
+    private EvalResult evalPieces(String code, int cell) {
+        EvalResult last = EvalResult.NoValue.INSTANCE;
+        for (Piece piece : split(code)) {
+            if (interruptPending()) {
+                return EvalResult.Interrupted.INSTANCE;
+            }
+            String source = piece.info().source() != null ? piece.info().source() : piece.text();
+            int lead = 0;
+            while (lead < source.length() && Character.isWhitespace(source.charAt(lead))) {
+                lead++;
+            }
+            if (lead == source.length()) {
+                continue;
+            }
+            // JShell numbers stack-trace lines wrongly when a snippet starts with blank lines
+            String stripped = source.substring(lead);
+            int offset = piece.offset() + lead;
+            execution.reset();
+            List<SnippetEvent> events = shell.eval(stripped);
+            for (SnippetEvent ev : events) {
+                if (ev.causeSnippet() != null) {
+                    continue;
+                }
+                origins.put(ev.snippet().id(), new Origin(cell, lineOf(code, offset)));
+                EvalResult r = outcome(ev, code, offset, cell);
+                if (!(r instanceof EvalResult.Value) && !(r instanceof EvalResult.NoValue)) {
+                    return r;
+                }
+                last = r;
+            }
+            if (events.isEmpty() && piece.info().source() == null) {
+                String why = "the cell ends before this statement is complete";
+                return new EvalResult.CompileError(caretText(code, offset, why), why);
+            }
+        }
+        return last;
+    }
+
+    private boolean interruptPending() {
+        synchronized (interruptLock) {
+            return interruptRequested;
+        }
+    }
+
+    private EvalResult outcome(SnippetEvent ev, String code, int offset, int cell) {
+        Snippet s = ev.snippet();
+        switch (ev.status()) {
+            case REJECTED -> {
+                return compileError(s, code, offset);
+            }
+            case RECOVERABLE_DEFINED, RECOVERABLE_NOT_DEFINED -> {
+                String why = unresolvedText((DeclarationSnippet) s, ev.status() == Snippet.Status.RECOVERABLE_DEFINED);
+                return new EvalResult.CompileError(caretText(code, offset, why), why);
+            }
+            default -> {
+                // VALID, or a status JShell reports for replaced snippets
+            }
+        }
+        if (ev.exception() != null) {
+            return failure(ev.exception(), execution.thrown(), cell);
+        }
+        if (interruptPending()) {
+            return EvalResult.Interrupted.INSTANCE;
+        }
+        String type = null;
+        if (s instanceof ExpressionSnippet es) {
+            type = es.typeName();
+        } else if (s instanceof VarSnippet vs && vs.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+            type = vs.typeName();
+        }
+        if (type == null || type.equals("void")) {
+            return EvalResult.NoValue.INSTANCE;
+        }
+        Object value;
+        if (execution.valueCaptured()) {
+            value = execution.value();
+        } else if (s instanceof ExpressionSnippet es && s.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND) {
+            value = get(es.name());
+        } else {
+            return EvalResult.NoValue.INSTANCE;
+        }
+        return new EvalResult.Value(value, type);
+    }
+
+    private List<Piece> split(String code) {
+        List<Piece> pieces = new ArrayList<>();
+        String rest = code;
+        int offset = 0;
+        while (!rest.isBlank()) {
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            String remaining = info.remaining();
+            boolean incomplete = info.source() == null;
+            if (incomplete || !rest.endsWith(remaining) || remaining.length() >= rest.length()) {
+                pieces.add(new Piece(rest, offset, info));
+                break;
+            }
+            int consumed = rest.length() - remaining.length();
+            pieces.add(new Piece(rest.substring(0, consumed), offset, info));
+            offset += consumed;
+            rest = remaining;
+        }
+        return pieces;
+    }
+
+    // ------------------------------------------------------------------ error text
+
+    private EvalResult.CompileError compileError(Snippet s, String code, int offset) {
+        List<String> blocks = new ArrayList<>();
+        List<String> messages = new ArrayList<>();
+        shell.diagnostics(s).filter(Diag::isError).forEach(d -> {
+            long pos = d.getPosition() >= 0 ? d.getPosition() : d.getStartPosition();
+            String message = cleanMessage(d.getMessage(java.util.Locale.ROOT));
+            messages.add(message);
+            blocks.add(pos < 0 ? message : caretText(code, (int) Math.min(code.length(), offset + pos), message));
+        });
+        if (blocks.isEmpty()) {
+            messages.add("this code does not compile");
+            blocks.add(caretText(code, offset, messages.get(0)));
+        }
+        return new EvalResult.CompileError(String.join("\n\n", blocks), oneLine(messages.get(0)));
+    }
+
+    /** {@code line N: source} then a caret under {@code at}, then the message (when not empty). */
+    private static String caretText(String code, int at, String message) {
+        int lineStart = at == 0 ? 0 : code.lastIndexOf('\n', at - 1) + 1;
+        int lineEnd = code.indexOf('\n', at);
+        if (lineEnd < 0) {
+            lineEnd = code.length();
+        }
+        if (at >= code.length() && lineStart == code.length() && lineStart > 0) {
+            // the problem is at the very end, after a final newline: show the last line
+            lineEnd = lineStart - 1;
+            lineStart = code.lastIndexOf('\n', lineEnd - 1) + 1;
+            at = lineEnd;
+        }
+        String prefix = "line " + lineOf(code, lineStart) + ": ";
+        String sourceLine = code.substring(lineStart, lineEnd);
+        StringBuilder caret = new StringBuilder(" ".repeat(prefix.length()));
+        for (int i = lineStart; i < at && i < lineEnd; i++) {
+            caret.append(code.charAt(i) == '\t' ? '\t' : ' ');
+        }
+        caret.append('^');
+        String text = prefix + sourceLine.stripTrailing() + "\n" + caret;
+        return message.isEmpty() ? text : text + "\n" + message;
+    }
+
+    private static int lineOf(String code, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < code.length(); i++) {
+            if (code.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    private static String cleanMessage(String message) {
+        List<String> kept = new ArrayList<>();
+        for (String line : message.split("\n")) {
+            String t = line.strip();
+            // JShell's wrapper classes have no name the user could recognise
+            if (t.equals("location: class") || line.contains("$JShell$")) {
+                continue;
+            }
+            kept.add(line.stripTrailing());
+        }
+        return String.join("\n", kept);
+    }
+
+    private String unresolvedText(DeclarationSnippet s, boolean defined) {
+        List<String> missing = shell.unresolvedDependencies(s).toList();
+        String what = describe(s);
+        String needs = missing.isEmpty() ? "its errors are fixed" : String.join(" and ", missing)
+                + (missing.size() == 1 ? " is" : " are") + " declared";
+        if (defined) {
+            return what + " is declared, but it cannot be used until " + needs;
+        }
+        return what + " cannot be declared until " + needs;
+    }
+
+    private static String describe(DeclarationSnippet s) {
+        if (s instanceof MethodSnippet m) {
+            return "method " + m.name() + "(" + m.parameterTypes() + ")";
+        }
+        if (s instanceof VarSnippet v) {
+            return "variable " + v.name();
+        }
+        if (s instanceof TypeDeclSnippet t) {
+            String kind = switch (t.subKind()) {
+                case INTERFACE_SUBKIND -> "interface";
+                case ENUM_SUBKIND -> "enum";
+                case RECORD_SUBKIND -> "record";
+                case ANNOTATION_TYPE_SUBKIND -> "annotation";
+                default -> "class";
+            };
+            return kind + " " + t.name();
+        }
+        return s.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + s.name();
+    }
+
+    private EvalResult failure(JShellException shown, Throwable real, int cell) {
+        for (Throwable t = real; t != null; t = t.getCause()) {
+            if (t instanceof ExitAttemptException x) {
+                return new EvalResult.ExitAttempt(x.status(), x.getMessage());
+            }
+            if (t instanceof CellInterruptedException) {
+                return EvalResult.Interrupted.INSTANCE;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        if (interruptPending()) {
+            return EvalResult.Interrupted.INSTANCE;
+        }
+        if (shown instanceof UnresolvedReferenceException ure) {
+            DeclarationSnippet s = ure.getSnippet();
+            String message = describe(s) + " cannot be used until "
+                    + String.join(" and ", shell.unresolvedDependencies(s).toList()) + " is declared";
+            List<String> lines = new ArrayList<>();
+            lines.add("UnresolvedReferenceException: " + message);
+            addFrames(lines, shown, cell);
+            return new EvalResult.RuntimeError(ure, "UnresolvedReferenceException", message, lines);
+        }
+        Throwable object = real != null ? real : shown;
+        String type = typeOf(shown);
+        String message = shown.getMessage();
+        List<String> lines = new ArrayList<>();
+        lines.add(message == null ? type : type + ": " + message);
+        addFrames(lines, shown, cell);
+        Set<Throwable> seen = new java.util.HashSet<>();
+        seen.add(shown);
+        for (Throwable c = shown.getCause(); c != null && seen.add(c); c = c.getCause()) {
+            String ct = typeOf(c);
+            lines.add("Caused by: " + (c.getMessage() == null ? ct : ct + ": " + c.getMessage()));
+            addFrames(lines, c, cell);
+        }
+        return new EvalResult.RuntimeError(object, type, message, lines);
+    }
+
+    private static String typeOf(Throwable t) {
+        return t instanceof EvalException e ? e.getExceptionClassName() : t.getClass().getName();
+    }
+
+    private void addFrames(List<String> lines, Throwable t, int cell) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            String file = e.getFileName();
+            if (file == null || !file.startsWith("#")) {
+                continue;
+            }
+            Origin o = origins.get(file.substring(1));
+            String where;
+            if (o == null) {
+                where = "snippet " + file.substring(1) + ", line " + e.getLineNumber();
+            } else {
+                int line = o.firstLine() + Math.max(1, e.getLineNumber()) - 1;
+                where = o.cell() == cell ? "line " + line : "cell " + o.cell() + ", line " + line;
+            }
+            String name = frameName(e.getClassName(), e.getMethodName());
+            lines.add(name.isEmpty() ? "    at " + where : "    at " + name + " (" + where + ")");
+        }
+    }
+
+    private static String frameName(String cls, String method) {
+        String m = method;
+        if (m.startsWith("lambda$")) {
+            String[] parts = m.split("\\$");
+            m = parts.length > 1 && !parts[1].isEmpty() && !parts[1].equals("do_it") ? "lambda in " + parts[1] : "lambda";
+        } else if (m.equals("<init>")) {
+            m = "new " + cls;
+            return m;
+        } else if (m.equals("<clinit>")) {
+            m = "static init";
+        }
+        if (cls == null || cls.isEmpty()) {
+            return m;
+        }
+        return m.isEmpty() ? cls : cls + "." + m;
+    }
+
+    // ------------------------------------------------------------------ interrupt
+
+    private void enterNotebookCode() {
+        synchronized (interruptLock) {
+            if (Thread.currentThread() == cellThread && cellRunning) {
+                inNotebookCode = true;
+            }
+        }
+    }
+
+    private void leaveNotebookCode() {
+        synchronized (interruptLock) {
+            if (Thread.currentThread() == cellThread) {
+                inNotebookCode = false;
+                // an interrupt meant for notebook code must not reach javac, which runs next on this thread
+                Thread.interrupted();
+            }
+        }
+    }
+
+    /**
+     * Stops the running cell, if any: interrupts the cell thread while notebook code runs and makes
+     * notebook loops and method calls throw {@link CellInterruptedException}. Returns at once; the
+     * cell's {@link #eval} returns {@link EvalResult.Interrupted}. Safe from any thread.
+     */
+    public void interrupt() {
+        synchronized (interruptLock) {
+            if (!cellRunning) {
+                return;
+            }
+            interruptRequested = true;
+            CellGuard.stop(cellThread);
+            if (inNotebookCode) {
+                cellThread.interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ class path
+
+    /** Adds jars or class folders to the notebook's compiler and class loader. */
+    public void addToClasspath(List<Path> entries) {
+        withShell(() -> {
+            for (Path p : entries) {
+                String entry = p.toAbsolutePath().toString();
+                if (!jvmClasspath.contains(entry)) {
+                    shell.addToClasspath(entry);
+                }
+            }
+            return null;
+        });
+    }
+
+    private <T> T withShell(Supplier<T> action) {
+        awaitReady();
+        shellLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the evaluator is closed");
+            }
+            return action.get();
+        } finally {
+            shellLock.unlock();
+        }
+    }
+
+    /** Like {@link #withShell} but gives up after a few seconds, for requests a UI may repeat. */
+    private <T> Optional<T> withShellBriefly(Supplier<T> action) {
+        awaitReady();
+        boolean locked = false;
+        try {
+            locked = shellLock.tryLock(ANALYSIS_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            return Optional.empty();
+        }
+        try {
+            if (closed) {
+                throw new IllegalStateException("the evaluator is closed");
+            }
+            return Optional.ofNullable(action.get());
+        } finally {
+            shellLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ completion, inspection, completeness
+
+    /**
+     * Completion candidates at {@code cursor}, computed on the snippet of the cell that holds the
+     * cursor. Returns no candidates when a cell keeps JShell busy for more than a few seconds.
+     */
+    public Completion complete(String code, int cursor) {
+        int at = Math.max(0, Math.min(cursor, code.length()));
+        return withShellBriefly(() -> {
+            Piece p = pieceAt(code, at);
+            String text = code.substring(p.offset(), p.offset() + p.text().length());
+            int[] anchor = new int[1];
+            int start = p.offset();
+            List<Suggestion> suggestions = analysis.completionSuggestions(text, at - p.offset(), anchor);
+            if (suggestions.isEmpty()) {
+                // JShell knows only evaluated snippets: let variables declared earlier in this
+                // cell be seen by completing inside a block that declares them as locals
+                String locals = earlierVariables(code, p.offset());
+                if (!locals.isEmpty()) {
+                    String block = "{ " + locals + "\n";
+                    suggestions = analysis.completionSuggestions(block + text, block.length() + at - p.offset(), anchor);
+                    start -= block.length();
+                }
+            }
+            LinkedHashSet<String> candidates = new LinkedHashSet<>();
+            suggestions.stream().filter(Suggestion::matchesType).forEach(s -> candidates.add(s.continuation()));
+            suggestions.forEach(s -> candidates.add(s.continuation()));
+            return new Completion(Math.max(p.offset(), start + anchor[0]), at, new ArrayList<>(candidates));
+        }).orElse(new Completion(at, at, List.of()));
+    }
+
+    /** The variable declarations of the cell before {@code end}, joined, without evaluating them. */
+    private String earlierVariables(String code, int end) {
+        StringBuilder sb = new StringBuilder();
+        for (Piece p : split(code.substring(0, end))) {
+            String source = p.info().source();
+            if (source == null) {
+                continue;
+            }
+            for (Snippet s : analysis.sourceToSnippets(source)) {
+                if (s instanceof VarSnippet && !s.source().isBlank()) {
+                    String decl = s.source().strip();
+                    sb.append(decl).append(decl.endsWith(";") ? " " : "; ");
+                }
+            }
+        }
+        return sb.toString().strip();
+    }
+
+    /**
+     * The signature(s) and Javadoc of the identifier at or right before {@code cursor}
+     * ({@code Math.max|}). Javadoc is empty when the JDK has no sources to read it from.
+     */
+    public Optional<Inspection> inspect(String code, int cursor) {
+        int at = Math.max(0, Math.min(cursor, code.length()));
+        return withShellBriefly(() -> {
+            Piece p = pieceAt(code, at);
+            String text = code.substring(p.offset(), p.offset() + p.text().length());
+            int c = at - p.offset();
+            while (c < text.length() && Character.isJavaIdentifierPart(text.charAt(c))) {
+                c++;
+            }
+            List<Documentation> docs = analysis.documentation(text, c, true);
+            if (docs.isEmpty()) {
+                // a method name without its parenthesis: ask as if the call were being typed
+                String call = text.substring(0, c) + "(" + text.substring(c);
+                docs = analysis.documentation(call, c + 1, true);
+            }
+            if (docs.isEmpty()) {
+                return null;
+            }
+            String signature = String.join("\n", docs.stream().map(Documentation::signature).toList());
+            String javadoc = docs.stream().map(Documentation::javadoc)
+                    .filter(j -> j != null && !j.isBlank()).findFirst().orElse("");
+            return new Inspection(signature, javadoc);
+        });
+    }
+
+    private Piece pieceAt(String code, int at) {
+        List<Piece> pieces = split(code);
+        for (Piece p : pieces) {
+            if (at >= p.offset() && at <= p.offset() + p.text().length()) {
+                return p;
+            }
+        }
+        int start = pieces.isEmpty() ? 0 : pieces.get(pieces.size() - 1).offset() + pieces.get(pieces.size() - 1).text().length();
+        return new Piece(code.substring(Math.min(start, code.length())), Math.min(start, code.length()), null);
+    }
+
+    /**
+     * Whether the cell can run as typed: INCOMPLETE (with an indent) when a statement is still
+     * open, INVALID when a snippet can never parse (for example {@code int 3x = 1;}), checked by
+     * javac's parser without executing anything.
+     */
+    public Completeness isComplete(String code) {
+        Optional<Completeness> r = withShellBriefly(() -> {
+            for (Piece p : split(code)) {
+                switch (p.info().completeness()) {
+                    case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
+                        return new Completeness(Completeness.Status.INCOMPLETE, indentAfter(code));
+                    }
+                    case UNKNOWN -> {
+                        return new Completeness(Completeness.Status.INVALID, "");
+                    }
+                    case EMPTY -> {
+                        // blank or comments only
+                    }
+                    default -> {
+                        if (!SyntaxCheck.parses(p.info().source())) {
+                            return new Completeness(Completeness.Status.INVALID, "");
+                        }
+                    }
+                }
+            }
+            return new Completeness(Completeness.Status.COMPLETE, "");
+        });
+        return r.orElse(new Completeness(Completeness.Status.COMPLETE, ""));
+    }
+
+    private static String indentAfter(String code) {
+        String[] lines = code.split("\n");
+        String last = "";
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (!lines[i].isBlank()) {
+                last = lines[i];
+                break;
+            }
+        }
+        String base = last.substring(0, last.length() - last.stripLeading().length());
+        String t = last.strip();
+        boolean opens = t.endsWith("{") || t.endsWith("(") || t.endsWith("[") || t.endsWith("->");
+        return opens ? base + "    " : base;
+    }
+
+    // ------------------------------------------------------------------ variables
+
+    /**
+     * The value of a notebook variable (the real object; boxed for primitives). Callable from the
+     * cell thread while a cell runs.
+     *
+     * @throws IllegalArgumentException when no such variable is defined
+     */
+    public Object get(String name) {
+        return withShell(() -> {
+            VarSnippet v = activeVariable(name)
+                    .orElseThrow(() -> new IllegalArgumentException("no notebook variable named '" + name + "'"));
+            execution.reset();
+            shell.varValue(v);
+            return execution.value();
+        });
+    }
+
+    private Optional<VarSnippet> activeVariable(String name) {
+        VarSnippet found = null;
+        for (VarSnippet v : shell.variables().toList()) {
+            if (v.name().equals(name) && shell.status(v).isActive()) {
+                found = v;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The names of the notebook's variables, in order of definition, without JShell's {@code $1} temporaries. */
+    public List<String> variableNames() {
+        return withShell(() -> {
+            LinkedHashSet<String> names = new LinkedHashSet<>();
+            shell.variables().filter(v -> shell.status(v).isActive())
+                    .map(VarSnippet::name)
+                    .filter(n -> !n.startsWith("$"))
+                    .forEach(names::add);
+            return List.copyOf(names);
+        });
+    }
+
+    /**
+     * Declares (or redeclares) notebook variable {@code name} of static type {@code typeName}
+     * holding exactly {@code value}. From a background thread while a cell runs, waits for the cell;
+     * from the cell thread itself (notebook code calling a magic), the binding is queued and runs
+     * right after the current cell, and failures go to the options' warnings.
+     *
+     * @param typeName a Java type visible to notebook code, e.g. {@code "Table"} or
+     *                 {@code "java.util.List<String>"}; null means the value's public class, else Object
+     * @throws IllegalArgumentException when the declaration does not compile or the value does not fit
+     */
+    public void bind(String name, String typeName, Object value) {
+        Objects.requireNonNull(name, "name");
+        if (!isIdentifier(name)) {
+            throw new IllegalArgumentException("not a Java variable name: '" + name + "'");
+        }
+        String type = typeName != null ? typeName : typeNameOf(value);
+        boolean queue;
+        synchronized (interruptLock) {
+            queue = Thread.currentThread() == cellThread && cellRunning;
+        }
+        if (queue) {
+            afterCell.add(() -> doBind(name, type, value));
+            return;
+        }
+        withShell(() -> {
+            doBind(name, type, value);
+            return null;
+        });
+    }
+
+    private void doBind(String name, String type, Object value) {
+        String id = Handoff.put(value);
+        try {
+            String source = type + " " + name + " = (" + type + ") " + Handoff.class.getName() + ".take(\"" + id + "\");";
+            execution.reset();
+            for (SnippetEvent ev : shell.eval(source)) {
+                if (ev.causeSnippet() != null) {
+                    continue;
+                }
+                if (ev.status() == Snippet.Status.REJECTED) {
+                    throw new IllegalArgumentException("cannot bind '" + name + "' as " + type + ": "
+                            + diagnosticMessages(ev.snippet()));
+                }
+                if (ev.exception() != null) {
+                    Throwable t = execution.thrown() != null ? execution.thrown() : ev.exception();
+                    throw new IllegalArgumentException("cannot bind '" + name + "' as " + type + ": " + t, t);
+                }
+            }
+        } finally {
+            Handoff.discard(id);
+        }
+    }
+
+    private String diagnosticMessages(Snippet s) {
+        return String.join("; ", shell.diagnostics(s).filter(Diag::isError)
+                .map(d -> oneLine(cleanMessage(d.getMessage(java.util.Locale.ROOT)))).distinct().toList());
+    }
+
+    /** {@code cannot find symbol (symbol: class Foo)} from javac's multi-line message. */
+    private static String oneLine(String message) {
+        List<String> lines = message.lines().map(l -> l.strip().replaceAll("\\s+", " ")).filter(l -> !l.isEmpty()).toList();
+        if (lines.size() <= 1) {
+            return lines.isEmpty() ? "" : lines.get(0);
+        }
+        return lines.get(0) + " (" + String.join("; ", lines.subList(1, lines.size())) + ")";
+    }
+
+    private static boolean isIdentifier(String name) {
+        if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))) {
+            return false;
+        }
+        return name.chars().allMatch(Character::isJavaIdentifierPart);
+    }
+
+    private static String typeNameOf(Object value) {
+        if (value == null) {
+            return "Object";
+        }
+        Class<?> c = value.getClass();
+        while (c != null && (!java.lang.reflect.Modifier.isPublic(c.getModifiers()) || c.getCanonicalName() == null
+                || c.isAnonymousClass())) {
+            c = c.getSuperclass();
+        }
+        return c == null ? "Object" : c.getCanonicalName();
+    }
+
+    // ------------------------------------------------------------------ close
+
+    /** Interrupts a running cell, closes JShell and ends the cell thread. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        interrupt();
+        closed = true;
+        cellExecutor.execute(() -> {
+            shellLock.lock();
+            try {
+                if (shell != null) {
+                    shell.close();
+                }
+            } finally {
+                shellLock.unlock();
+            }
+        });
+        cellExecutor.shutdown();
+        try {
+            if (!cellExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+                cellExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            cellExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JShellEvaluator[" + cellThread.getName() + (closed ? ", closed" : "") + "]";
+    }
+}
