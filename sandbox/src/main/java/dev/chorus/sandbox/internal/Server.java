@@ -42,6 +42,7 @@ public final class Server {
     private final AtomicLong phrases = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Behavior behavior;
+    private volatile Thread loopThread;
 
     private Server(Behavior behavior) {
         this.behavior = behavior;
@@ -49,8 +50,12 @@ public final class Server {
         // few microseconds, delays are scheduled, and a lone loop (unlike a Netty group) reports
         // its termination without starting Netty's global executor thread, so close() leaves
         // no thread behind.
-        this.group = new SingleThreadIoEventLoop(null,
-                new DefaultThreadFactory("chorus-sandbox", true), NioIoHandler.newFactory());
+        DefaultThreadFactory threads = new DefaultThreadFactory("chorus-sandbox", true);
+        this.group = new SingleThreadIoEventLoop(null, task -> {
+            Thread t = threads.newThread(task);
+            loopThread = t;
+            return t;
+        }, NioIoHandler.newFactory());
         this.channels = new DefaultChannelGroup("chorus-sandbox", group.next());
         Server self = this;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -72,7 +77,7 @@ public final class Server {
                     .syncUninterruptibly().channel();
         } catch (Exception e) {
             // Netty rethrows the checked BindException unwrapped.
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            shutdown();
             IOException io = e instanceof IOException x ? x : new IOException(e.getMessage(), e);
             throw new UncheckedIOException("cannot bind the sandbox to 127.0.0.1:" + behavior.port()
                     + ": " + e.getMessage(), io);
@@ -124,6 +129,19 @@ public final class Server {
         }
         listener.close().syncUninterruptibly();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdown();
+    }
+
+    /** Ends the event loop and waits until its thread has died, not merely finished its loop. */
+    private void shutdown() {
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        Thread t = loopThread;
+        if (t != null) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
