@@ -79,11 +79,13 @@ public final class Main {
     }
 
     /**
-     * Parses the options into a behaviour.
+     * Parses command-line options (see {@link #USAGE}, without {@code --help}) into a behaviour;
+     * also usable by other front ends, such as a magic, that accept the same options.
      *
-     * @throws IllegalArgumentException with a one-line message naming the bad argument
+     * @throws IllegalArgumentException with a one-line message naming the bad argument, e.g.
+     *         {@code unknown option --prot (did you mean --port?)}
      */
-    static Behavior parse(String... args) {
+    public static Behavior parse(String... args) {
         Behavior.Builder b = Behavior.builder();
         String keyId = Behavior.DEFAULT_KEY_ID;
         String secret = Behavior.DEFAULT_SECRET;

@@ -55,6 +55,18 @@ class SandboxIT {
     }
 
     @Test
+    void http2UpgradeAttemptsAreAnsweredOverHttp11() throws Exception {
+        try (Sandbox sb = Sandbox.start(); java.net.http.HttpClient h2 = java.net.http.HttpClient.newHttpClient()) {
+            HttpResponse<String> r = h2.send(Wire.request(sb.baseUrl() + "/chat/completions", STATIC_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(chat("upgrade?"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals(java.net.http.HttpClient.Version.HTTP_1_1, r.version());
+            assertTrue(r.body().contains("Echo: upgrade?"));
+        }
+    }
+
+    @Test
     void closeIsIdempotent() {
         Sandbox sb = Sandbox.start();
         sb.close();
