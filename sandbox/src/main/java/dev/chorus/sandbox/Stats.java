@@ -6,7 +6,7 @@ import java.util.Map;
  * A snapshot of a sandbox's counters, taken by {@link Sandbox#stats()}.
  *
  * <p>Route names are {@code chat}, {@code models}, {@code token}, {@code get}, {@code post},
- * {@code delay}, {@code status}, {@code html}, {@code posts}, {@code phrase} and
+ * {@code delay}, {@code status}, {@code html}, {@code posts}, {@code users}, {@code phrase} and
  * {@code unknown}; every request is counted once under its route, whatever its outcome.
  * Immutable; the maps are unmodifiable and contain only non-zero counts.
  *

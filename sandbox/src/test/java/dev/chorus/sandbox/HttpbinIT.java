@@ -122,6 +122,18 @@ class HttpbinIT {
     }
 
     @Test
+    void usersLikeJsonPlaceholder() {
+        JsonNode u = json(Wire.get(root + "/users/2"));
+        assertEquals(2, u.get("id").asInt());
+        assertEquals("Alan Turing", u.get("name").asText());
+        assertEquals("alan", u.get("username").asText());
+        assertEquals("alan@example.com", u.get("email").asText());
+        HttpResponse<String> missing = Wire.get(root + "/users/11");
+        assertEquals(404, missing.statusCode());
+        assertEquals("{}", missing.body());
+    }
+
+    @Test
     void phraseLikeFishText() {
         JsonNode a = json(Wire.get(root + "/phrase"));
         JsonNode b = json(Wire.get(root + "/phrase"));
@@ -133,7 +145,7 @@ class HttpbinIT {
     @Test
     void unknownRoutesAre404Json() {
         String routes = " (routes: /v1/chat/completions, /v1/models, /api/v1/auth/token, /get, /post, "
-                + "/delay/{s}, /status/{code}, /html/{n}, /posts/{id}, /phrase)";
+                + "/delay/{s}, /status/{code}, /html/{n}, /posts/{id}, /users/{id}, /phrase)";
         assertError(Wire.get(root + "/nothing"), 404, "invalid_request_error", null, "No route for GET /nothing" + routes);
         assertError(Wire.get(sandbox.baseUrl() + "/embeddings", Wire.STATIC_KEY), 404, "invalid_request_error", null,
                 "No route for GET /v1/embeddings" + routes);

@@ -58,6 +58,10 @@ final class Httpbin {
                 only(ex, "GET");
                 post(ex, path.substring("/posts/".length()));
             }
+            case USERS -> {
+                only(ex, "GET");
+                user(ex, path.substring("/users/".length()));
+            }
             case PHRASE -> {
                 only(ex, "GET");
                 int i = (int) (ex.server.nextPhrase() % PHRASES.size());
@@ -66,7 +70,7 @@ final class Httpbin {
             }
             default -> throw ApiError.notFound("No route for " + ex.method + " " + path
                     + " (routes: /v1/chat/completions, /v1/models, /api/v1/auth/token, /get, /post, "
-                    + "/delay/{s}, /status/{code}, /html/{n}, /posts/{id}, /phrase)");
+                    + "/delay/{s}, /status/{code}, /html/{n}, /posts/{id}, /users/{id}, /phrase)");
         }
     }
 
@@ -178,6 +182,31 @@ final class Httpbin {
                 + "<body>\n<h1>" + title + "</h1>\n<p>" + PHRASES.get((n - 1) % PHRASES.size()) + "</p>\n"
                 + "<p><a href=\"/html/" + (n + 1) + "\">next page</a></p>\n</body>\n</html>\n";
         ex.send(HttpResponseStatus.OK, HTML, page.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    static final int USERS = 10;
+    private static final List<String> NAMES = List.of("Ada Lovelace", "Alan Turing", "Grace Hopper",
+            "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Margaret Hamilton", "John McCarthy",
+            "Frances Allen", "Ken Thompson");
+
+    private static void user(Exchange ex, String text) {
+        int id;
+        try {
+            id = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            id = -1;
+        }
+        if (id < 1 || id > USERS) {
+            ex.sendJson(404, "{}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String name = NAMES.get(id - 1);
+        String username = name.substring(0, name.indexOf(' ')).toLowerCase(Locale.ROOT);
+        ex.sendJson(200, Json.bytes(Json.MAPPER.createObjectNode()
+                .put("id", id)
+                .put("name", name)
+                .put("username", username)
+                .put("email", username + "@example.com")));
     }
 
     private static void post(Exchange ex, String text) {

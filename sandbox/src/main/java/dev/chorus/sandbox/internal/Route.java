@@ -11,6 +11,7 @@ enum Route {
     STATUS("status", false),
     HTML("html", false),
     POSTS("posts", false),
+    USERS("users", false),
     PHRASE("phrase", false),
     UNKNOWN("unknown", false);
 
@@ -60,6 +61,9 @@ enum Route {
         }
         if (path.startsWith("/posts/")) {
             return POSTS;
+        }
+        if (path.startsWith("/users/")) {
+            return USERS;
         }
         if (path.equals("/phrase")) {
             return PHRASE;
