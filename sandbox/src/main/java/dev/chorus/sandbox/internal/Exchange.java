@@ -1,5 +1,6 @@
 package dev.chorus.sandbox.internal;
 
+import dev.chorus.sandbox.Fault;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -44,7 +45,7 @@ final class Exchange {
     final String requestId;
     final Server server;
 
-    dev.chorus.sandbox.Fault fault;
+    Fault fault;
     long chunkDelayNanos;
     ScheduledFuture<?> hang;
     private boolean finished;
