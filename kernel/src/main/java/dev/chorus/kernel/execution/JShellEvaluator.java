@@ -88,8 +88,11 @@ public final class JShellEvaluator implements AutoCloseable {
     private record Piece(String text, int offset, CompletionInfo info) {
     }
 
-    private record Origin(int cell, int firstLine) {
+    /** Where a snippet came from: the eval call that ran it, the cell's label and the snippet's first line. */
+    private record Origin(int evalId, String label, int firstLine) {
     }
+
+    private static final int MAX_FRAMES = 40;
 
     private final EvaluatorOptions options;
     private final ExecutorService cellExecutor;
@@ -105,7 +108,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private JShell shell;
     private SourceCodeAnalysis analysis;
     private InProcessExecution execution;
-    private int cellCount;
+    private int evalCount;
 
     // guarded by interruptLock
     private boolean cellRunning;
@@ -219,6 +222,16 @@ public final class JShellEvaluator implements AutoCloseable {
      * @throws IllegalStateException when closed, or when called from the cell thread itself
      */
     public EvalResult eval(String cellCode) {
+        return eval(cellCode, null);
+    }
+
+    /**
+     * Like {@link #eval(String)}, naming the cell for later stack traces: frames of code defined
+     * in this cell show as {@code cell <label>, line N} when it fails in another cell. The label is
+     * typically the Jupyter execution count; without one, cells are numbered 1, 2, 3... in the
+     * order they are evaluated.
+     */
+    public EvalResult eval(String cellCode, String cellLabel) {
         Objects.requireNonNull(cellCode, "cellCode");
         if (Thread.currentThread() == cellThread) {
             throw new IllegalStateException("eval cannot be called from code running in a cell: JShell is not re-entrant");
@@ -226,7 +239,7 @@ public final class JShellEvaluator implements AutoCloseable {
         awaitReady();
         Future<EvalResult> result;
         try {
-            result = cellExecutor.submit(() -> runCell(cellCode));
+            result = cellExecutor.submit(() -> runCell(cellCode, cellLabel));
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("the evaluator is closed", e);
         }
@@ -250,16 +263,16 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    private EvalResult runCell(String code) {
+    private EvalResult runCell(String code, String label) {
         shellLock.lock();
         try {
-            int cell = ++cellCount;
+            int cell = ++evalCount;
             synchronized (interruptLock) {
                 cellRunning = true;
                 interruptRequested = false;
             }
             try {
-                return evalPieces(code, cell);
+                return evalPieces(code, cell, label != null ? label : Integer.toString(cell));
             } finally {
                 synchronized (interruptLock) {
                     cellRunning = false;
@@ -286,7 +299,7 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    private EvalResult evalPieces(String code, int cell) {
+    private EvalResult evalPieces(String code, int cell, String label) {
         EvalResult last = EvalResult.NoValue.INSTANCE;
         for (Piece piece : split(code)) {
             if (interruptPending()) {
@@ -309,7 +322,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 if (ev.causeSnippet() != null) {
                     continue;
                 }
-                origins.put(ev.snippet().id(), new Origin(cell, lineOf(code, offset)));
+                origins.put(ev.snippet().id(), new Origin(cell, label, lineOf(code, offset)));
                 EvalResult r = outcome(ev, code, offset, cell);
                 if (!(r instanceof EvalResult.Value) && !(r instanceof EvalResult.NoValue)) {
                     return r;
@@ -531,21 +544,32 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     private void addFrames(List<String> lines, Throwable t, int cell) {
+        int shown = 0;
+        int skipped = 0;
         for (StackTraceElement e : t.getStackTrace()) {
             String file = e.getFileName();
             if (file == null || !file.startsWith("#")) {
                 continue;
             }
+            if (shown == MAX_FRAMES) {
+                // deep recursion (StackOverflowError) would otherwise print a thousand lines
+                skipped++;
+                continue;
+            }
+            shown++;
             Origin o = origins.get(file.substring(1));
             String where;
             if (o == null) {
                 where = "snippet " + file.substring(1) + ", line " + e.getLineNumber();
             } else {
                 int line = o.firstLine() + Math.max(1, e.getLineNumber()) - 1;
-                where = o.cell() == cell ? "line " + line : "cell " + o.cell() + ", line " + line;
+                where = o.evalId() == cell ? "line " + line : "cell " + o.label() + ", line " + line;
             }
             String name = frameName(e.getClassName(), e.getMethodName());
             lines.add(name.isEmpty() ? "    at " + where : "    at " + name + " (" + where + ")");
+        }
+        if (skipped > 0) {
+            lines.add("    ... " + skipped + " more notebook frames");
         }
     }
 

@@ -256,6 +256,14 @@ class JShellEvaluatorTest {
                     "    at Runner.run (cell 2, line 1)",
                     "    at line 3"), e.traceLines());
             assertInstanceOf(ArithmeticException.class, e.throwable());
+
+            fresh.eval("int down(int n) {\n    return down(n + 1);\n}", "7");
+            EvalResult deep = fresh.eval("down(0)", "8");
+            EvalResult.RuntimeError so = assertInstanceOf(EvalResult.RuntimeError.class, deep);
+            assertEquals("java.lang.StackOverflowError", so.type());
+            assertEquals(42, so.traceLines().size(), so.text());
+            assertEquals("    at down (cell 7, line 2)", so.traceLines().get(1));
+            assertTrue(so.traceLines().get(41).matches("    \\.\\.\\. \\d+ more notebook frames"), so.traceLines().get(41));
         }
     }
 }
