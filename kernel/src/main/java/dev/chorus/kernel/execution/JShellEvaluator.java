@@ -152,6 +152,9 @@ public final class JShellEvaluator implements AutoCloseable {
         shellLock.lock();
         try {
             SnippetLoader loader = new SnippetLoader(options.parentLoader(), jvmClasspath, options.warnings());
+            // libraries that look classes up through the context loader (ServiceLoader, Jackson)
+            // must see notebook classes and jars added at run time
+            Thread.currentThread().setContextClassLoader(loader.classLoader());
             execution = new InProcessExecution(loader, new InProcessExecution.Hooks() {
                 @Override
                 public void enter() {

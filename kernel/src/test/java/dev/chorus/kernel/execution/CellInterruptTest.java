@@ -58,6 +58,35 @@ class CellInterruptTest {
     }
 
     @Test
+    void interruptsObjectWaitAndSemaphoreAndInterruptibleLocks() throws Exception {
+        assertInstanceOf(EvalResult.Interrupted.class,
+                interruptWhileRunning("Object monitor = new Object();\nsynchronized (monitor) { monitor.wait(); }"));
+        assertInstanceOf(EvalResult.Interrupted.class,
+                interruptWhileRunning("new Semaphore(0).acquire();"));
+        java.util.concurrent.locks.ReentrantLock held = new java.util.concurrent.locks.ReentrantLock();
+        held.lock();
+        try {
+            evaluator.bind("held", held.getClass().getName(), held);
+            assertInstanceOf(EvalResult.Interrupted.class, interruptWhileRunning("held.lockInterruptibly();"));
+        } finally {
+            held.unlock();
+        }
+    }
+
+    @Test
+    void interruptsBlockingIo() throws Exception {
+        assertInstanceOf(EvalResult.Interrupted.class, interruptWhileRunning("""
+                var out = new PipedOutputStream();
+                var in = new PipedInputStream(out);
+                in.read();"""));
+        assertInstanceOf(EvalResult.Interrupted.class, interruptWhileRunning("""
+                try (var server = java.nio.channels.ServerSocketChannel.open()) {
+                    server.bind(new InetSocketAddress("127.0.0.1", 0));
+                    server.accept();
+                }"""));
+    }
+
+    @Test
     void interruptsBusyLoop() throws Exception {
         assertInstanceOf(EvalResult.Interrupted.class, interruptWhileRunning("while (true) {}"));
     }

@@ -41,6 +41,10 @@ class ClasspathTest {
             evaluator.addToClasspath(List.of(classes));
             EvalResult after = evaluator.eval("new demo.Greeter().hi(\"notebook\")");
             assertEquals("hi notebook", assertInstanceOf(EvalResult.Value.class, after).value());
+            EvalResult viaContext = evaluator.eval(
+                    "Class.forName(\"demo.Greeter\", true, Thread.currentThread().getContextClassLoader()).getSimpleName()");
+            assertEquals("Greeter", assertInstanceOf(EvalResult.Value.class, viaContext).value(),
+                    "libraries using the context class loader see jars added at run time");
 
             EvaluatorOptions live = EvaluatorOptions.defaults();
             evaluator.bind("opts", EvaluatorOptions.class.getName(), live);
