@@ -1,0 +1,810 @@
+package dev.chorus.kernel;
+
+import dev.chorus.kernel.execution.EvalResult;
+import dev.chorus.kernel.execution.EvaluatorOptions;
+import dev.chorus.kernel.execution.JShellEvaluator;
+import dev.chorus.kernel.magic.ClasspathMagic;
+import dev.chorus.kernel.magic.HelpMagic;
+import dev.chorus.kernel.magic.LoadMagic;
+import dev.chorus.kernel.magic.MagicLine;
+import dev.chorus.kernel.magic.MavenMagic;
+import dev.chorus.kernel.magic.TimeMagic;
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
+import org.dflib.jjava.jupyter.kernel.LanguageInfo;
+import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.magic.MagicArgsParseException;
+import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
+import org.dflib.jjava.jupyter.kernel.magic.UndefinedMagicException;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageContext;
+import org.dflib.jjava.jupyter.messages.publish.PublishError;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
+import org.dflib.jjava.jupyter.messages.publish.PublishStream;
+import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
+import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
+import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The Chorus Java kernel: evaluates cells with an in-process JShell, runs magics, renders values and
+ * streams output to the notebook while a cell runs.
+ *
+ * <p><b>Display contract.</b> {@code getIO().display.display(data)} and
+ * {@code getIO().display.updateDisplay(id, data)} work from any thread at any time, also after the cell
+ * that created the display has returned (magics update progress from background threads). A message
+ * sent from a thread started by a cell is attributed to that cell, any other to the last cell started.
+ * {@code System.out}/{@code System.err} are the notebook's for the whole life of the kernel; text is
+ * published on newline and at least every {@value #FLUSH_MILLIS} ms.
+ *
+ * <p><b>Threading.</b> Cells run one at a time on the kernel's cell thread; the Jupyter shell thread
+ * waits for them while the control thread stays free for {@link #interrupt()}. JShell starts on a
+ * warm-up thread when the kernel is built, so kernel_info is answered at once; the first cell waits for
+ * it. Extensions ({@code org.dflib.jjava.jupyter.Extension}) are loaded with {@code ServiceLoader} at
+ * start and again after {@link #addToClasspath(List)}.
+ *
+ * <p><b>Closing.</b> The owner calls {@link #close()} (or Jupyter's shutdown_request does it through
+ * {@link #onShutdown(boolean)}): it closes JShell, stops the threads and restores System streams.
+ *
+ * <p><b>Failures.</b> A failing cell becomes an error output and an execute_reply with status error; the
+ * kernel and everything defined before stay. Magic failures are one line naming the command plus its usage.
+ */
+public class ChorusKernel extends BaseKernel implements AutoCloseable {
+
+    /** How often buffered stdout/stderr text is published while a cell runs. */
+    public static final int FLUSH_MILLIS = 50;
+
+    private static final Object NO_VALUE = new Object();
+
+    /** The imports every notebook starts with: the evaluator's defaults and the {@link Notebook} functions. */
+    public static final List<String> IMPORTS = java.util.stream.Stream.concat(
+            EvaluatorOptions.DEFAULT_IMPORTS.stream(),
+            java.util.stream.Stream.of("import static dev.chorus.kernel.Notebook.*;")).toList();
+
+    private final CellPublisher publisher;
+    private final CellHistory history;
+    private final CompletableFuture<JShellEvaluator> evaluator;
+    private final ExecutorService cellExecutor;
+    private final ScheduledExecutorService flusher;
+    private final AtomicInteger codeDepth = new AtomicInteger();
+    private final NotebookStream out;
+    private final NotebookStream err;
+    private final PrintStream oldOut;
+    private final PrintStream oldErr;
+    private final InputStream oldIn;
+    private volatile Thread cellThread;
+    private volatile boolean running;
+    private volatile boolean closed;
+
+    private record Parts(String name, String version, org.dflib.jjava.jupyter.kernel.comm.CommManager comms,
+                         org.dflib.jjava.jupyter.kernel.display.Renderer renderer,
+                         org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler transpiler,
+                         org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry registry, boolean extensions,
+                         org.dflib.jjava.jupyter.kernel.util.StringStyler styler) {
+    }
+
+    private ChorusKernel(Builder b, Parts p, CellPublisher publisher, CellHistory history) {
+        super(p.name(), p.version(),
+                new LanguageInfo.Builder("java")
+                        .version(Runtime.version().toString())
+                        .mimetype("text/x-java-source")
+                        .fileExtension(".jshell")
+                        .pygments("java")
+                        .codemirror("text/x-java")
+                        .build(),
+                List.of(),
+                history,
+                new ChorusIO(publisher),
+                p.comms(),
+                p.renderer(),
+                new MagicParser("(?<==)\\s*%", "%%", p.transpiler()),
+                p.registry(),
+                p.extensions(),
+                p.styler());
+        this.publisher = publisher;
+        this.history = history;
+        this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "chorus-cell");
+            t.setDaemon(true);
+            cellThread = t;
+            return t;
+        });
+        this.out = new NotebookStream(PublishStream.StreamType.OUT, publisher);
+        this.err = new NotebookStream(PublishStream.StreamType.ERR, publisher);
+        publisher.register(out);
+        publisher.register(err);
+        this.oldOut = System.out;
+        this.oldErr = System.err;
+        this.oldIn = System.in;
+        if (b.captureSystemStreams) {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setIn(InputStream.nullInputStream());
+        }
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chorus-output-flusher");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(publisher::flushStreams, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+
+        Supplier<JShellEvaluator> factory = b.evaluatorFactory;
+        this.evaluator = CompletableFuture.supplyAsync(() -> warmUp(factory), r -> {
+            Thread t = new Thread(r, "chorus-warm-up");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private JShellEvaluator warmUp(Supplier<JShellEvaluator> factory) {
+        JShellEvaluator e = factory.get();
+        onStartup();
+        return e;
+    }
+
+    /** The evaluator, waiting for JShell to finish starting. */
+    public JShellEvaluator evaluator() {
+        try {
+            return evaluator.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("JShell failed to start: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The history of executed cells. */
+    public CellHistory history() {
+        return history;
+    }
+
+    /** Sends every output to this outlet from now on (the Jupyter IOPub socket, or a recorder). */
+    public void outlet(Outlet outlet) {
+        publisher.outlet(outlet);
+    }
+
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        publisher.outlet((parent, content) -> connection.getIOPub().sendMessage(message(parent, content)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Message<T> message(MessageContext parent, org.dflib.jjava.jupyter.messages.ContentType<T> content) {
+        return new Message<>(parent, content.getType(), (T) content);
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    /**
+     * Executes a cell as if the notebook had sent it, publishing its outputs to the outlet, and waits for
+     * it. Safe to call from any thread except the cell thread itself.
+     */
+    public Execution execute(String code) {
+        return execute(code, null, true);
+    }
+
+    Execution execute(String code, MessageContext parent, boolean storeHistory) {
+        int count = storeHistory ? executionCount.getAndIncrement() : executionCount.get();
+        publisher.lastCell(parent);
+        Future<Execution> f = cellExecutor.submit(() -> runOnCellThread(code, parent, count, storeHistory));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Execution(count, null, interrupted());
+        } catch (ExecutionException e) {
+            return new Execution(count, null, internal(e.getCause()));
+        }
+    }
+
+    private Execution runOnCellThread(String code, MessageContext parent, int count, boolean storeHistory) {
+        publisher.bindThread(parent);
+        cellLabel = Integer.toString(count);
+        Thread.interrupted(); // an interrupt aimed at the previous cell must not hit this one
+        DisplayData result = null;
+        CellException error = null;
+        running = true;
+        try {
+            evaluator();
+            Object value = runCell(code);
+            if (value != NO_VALUE) {
+                result = value instanceof DisplayData d ? d : getRenderer().render(value);
+            }
+        } catch (CellException e) {
+            error = e;
+        } catch (RuntimeException | Error e) {
+            error = internal(e);
+        } finally {
+            running = false;
+            Thread.interrupted();
+        }
+        publisher.flushStreams();
+        if (result != null) {
+            publisher.publish(parent, new PublishExecuteResult(count, result));
+        }
+        if (error != null) {
+            publisher.publish(parent, new PublishError(error.ename(), error.evalue(), error.traceback()));
+        }
+        if (storeHistory) {
+            history.add(count, code, result == null ? "" : String.valueOf(result.getData(
+                    org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN)));
+        }
+        return new Execution(count, result, error);
+    }
+
+    @Override
+    protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
+        commManager.setMessageContext(message);
+        ExecuteRequest request = message.getContent();
+        boolean store = request.shouldStoreHistory() && !request.isSilent();
+        env.setBusyDeferIdle();
+        env.publish(new PublishExecuteInput(request.getCode(), executionCount.get()));
+        Execution ex = execute(request.getCode(), message, store);
+        if (ex.ok()) {
+            env.defer().reply(new ExecuteReply(ex.count(), Collections.emptyMap()));
+        } else {
+            ErrorReply reply = new ErrorReply(ex.error().ename(), ex.error().evalue(), ex.error().traceback());
+            reply.setExecutionCount(ex.count());
+            env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
+        }
+    }
+
+    /** Runs a cell's source (code and magics) on the calling thread; returns its value or NO_VALUE. */
+    private Object runCell(String code) {
+        String stripped = stripLeadingBlankLines(code);
+        if (stripped.startsWith("%%")) {
+            int nl = stripped.indexOf('\n');
+            String first = nl < 0 ? stripped : stripped.substring(0, nl);
+            String body = nl < 0 ? "" : stripped.substring(nl + 1);
+            MagicLine m = MagicLine.parse(first.strip());
+            return runMagic(m, body);
+        }
+        Object value = NO_VALUE;
+        StringBuilder segment = new StringBuilder();
+        for (String line : code.split("\n", -1)) {
+            if (MagicLine.isMagicLine(line)) {
+                if (!segment.toString().isBlank()) {
+                    runCode(segment.toString());
+                }
+                segment.setLength(0);
+                value = runMagic(MagicLine.parse(line.strip()), null);
+            } else {
+                segment.append(line).append('\n');
+            }
+        }
+        if (!segment.toString().isBlank()) {
+            value = runCode(segment.toString());
+        }
+        return value;
+    }
+
+    private volatile String cellLabel;
+
+    private Object runCode(String code) {
+        String source = magicParser.resolveMagics(code);
+        codeDepth.incrementAndGet();
+        EvalResult r;
+        try {
+            r = evaluator().eval(source, cellLabel);
+        } finally {
+            codeDepth.decrementAndGet();
+        }
+        return switch (r) {
+            case EvalResult.Value v -> v.value();
+            case EvalResult.NoValue n -> NO_VALUE;
+            case EvalResult.CompileError c -> throw compileError(c.summary(), c.text());
+            case EvalResult.RuntimeError e -> throw runtimeError(e);
+            case EvalResult.Interrupted i -> throw interrupted();
+            case EvalResult.ExitAttempt x -> throw new CellException("SystemExit",
+                    "System.exit(" + x.status() + ") was called; the kernel keeps running",
+                    List.of("SystemExit: System.exit(" + x.status() + ") was called; the kernel keeps running"));
+        };
+    }
+
+    private final ThreadLocal<MagicLine> currentMagic = new ThreadLocal<>();
+
+    /** The magic line being run on the calling thread, for magics that need its raw text. */
+    public Optional<MagicLine> currentMagic() {
+        return Optional.ofNullable(currentMagic.get());
+    }
+
+    /** Publishes a message now, attributed like any output of the calling thread. */
+    void publishNow(org.dflib.jjava.jupyter.messages.ContentType<?> content) {
+        publisher.publish(content);
+    }
+
+    private Object runMagic(MagicLine m, String body) {
+        MagicLine outer = currentMagic.get();
+        currentMagic.set(m);
+        try {
+            Object r = body != null
+                    ? magicsRegistry.evalCellMagic(this, m.name(), m.args(), body)
+                    : magicsRegistry.evalLineMagic(this, m.name(), m.args());
+            return r == null ? NO_VALUE : r;
+        } catch (CellException e) {
+            throw e;
+        } catch (UndefinedMagicException e) {
+            Set<String> names = body != null ? magicsRegistry.getCellMagicNames() : magicsRegistry.getLineMagicNames();
+            String prefix = body != null ? "%%" : "%";
+            String hint = closest(m.name(), names).map(s -> " (did you mean " + prefix + s + "?)").orElse("");
+            String line = "Failed to process '" + m.command() + "': unknown " + (body != null ? "cell" : "line")
+                    + " magic " + prefix + m.name() + hint;
+            throw magicError(line, List.of("%help lists every magic with its usage"));
+        } catch (InterruptedException | CancellationException e) {
+            throw interrupted();
+        } catch (MagicArgsParseException | IllegalArgumentException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted();
+            }
+            throw magicError(failure(m, e.getMessage()), usageLines(m.name(), body != null));
+        } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                throw interrupted();
+            }
+            throw magicError(failure(m, describe(e)), List.of());
+        } finally {
+            currentMagic.set(outer);
+        }
+    }
+
+    private static String failure(MagicLine m, String message) {
+        if (message != null && message.startsWith("Failed to process")) {
+            return message;
+        }
+        return "Failed to process '" + m.command() + "': " + message;
+    }
+
+    private static String describe(Throwable e) {
+        // jjava's BaseNotebookStatics wraps magic failures: show the cause that says what went wrong
+        while ((e.getMessage() == null || e.getMessage().startsWith("Exception occurred while running"))
+                && e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        String msg = e.getMessage();
+        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+    }
+
+    private List<String> usageLines(String name, boolean cell) {
+        return usage(name, cell).map(u -> List.of("Usage: " + u)).orElse(List.of());
+    }
+
+    private static CellException magicError(String line, List<String> more) {
+        String oneLine = line.replace('\n', ' ');
+        List<String> tb = new ArrayList<>();
+        tb.add(oneLine);
+        for (String m : more) {
+            tb.addAll(List.of(m.split("\n")));
+        }
+        return new CellException("MagicError", oneLine, tb);
+    }
+
+    private static CellException compileError(String summary, String text) {
+        String t = text == null || text.isBlank() ? "the cell does not compile" : text.strip();
+        String first = summary == null || summary.isBlank() ? t.lines().findFirst().orElse(t) : summary;
+        return new CellException("CompileError", first, t.lines().toList());
+    }
+
+    private static CellException runtimeError(EvalResult.RuntimeError e) {
+        String type = e.type() == null ? "Exception" : e.type();
+        String simple = type.substring(type.lastIndexOf('.') + 1);
+        String message = e.message() == null ? "" : e.message();
+        List<String> tb = new ArrayList<>();
+        String head = message.isEmpty() ? type : type + ": " + message;
+        List<String> lines = e.traceLines() == null ? List.of() : e.traceLines();
+        if (lines.isEmpty() || !lines.get(0).startsWith(type)) {
+            tb.add(head);
+        }
+        tb.addAll(lines);
+        return new CellException(simple, message, tb);
+    }
+
+    private static CellException interrupted() {
+        String msg = "the cell was interrupted; everything defined before it is kept";
+        return new CellException("Interrupted", msg, List.of("Interrupted: " + msg));
+    }
+
+    private static CellException internal(Throwable e) {
+        String msg = describe(e);
+        return new CellException(e.getClass().getSimpleName(), msg,
+                List.of(e.getClass().getSimpleName() + ": " + msg));
+    }
+
+    private static String stripLeadingBlankLines(String code) {
+        int i = 0;
+        while (true) {
+            int nl = code.indexOf('\n', i);
+            if (nl < 0 || !code.substring(i, nl).isBlank()) {
+                return code.substring(i);
+            }
+            i = nl + 1;
+        }
+    }
+
+    /** Evaluates code (and line magics in it) in the notebook and returns its raw value (null for none). */
+    @Override
+    public Object evalRaw(String source) {
+        Object v = runCell(source);
+        return v == NO_VALUE ? null : v;
+    }
+
+    @Override
+    public void interrupt() {
+        if (!running) {
+            return;
+        }
+        if (codeDepth.get() > 0) {
+            JShellEvaluator e = evaluator.getNow(null);
+            if (e != null) {
+                e.interrupt();
+            }
+        } else {
+            Thread t = cellThread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /** True while a cell is executing. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    // ---------------------------------------------------------------- class path and extensions
+
+    /**
+     * Adds jars or class folders to the notebook's class path and loads the Jupyter extensions they
+     * declare. Call from the cell thread (a magic) or when no cell runs.
+     */
+    public void addToClasspath(List<Path> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        evaluator().addToClasspath(paths);
+        if (extensionsEnabled) {
+            URL[] urls = paths.stream().map(ChorusKernel::url).toArray(URL[]::new);
+            installExtensions(new URLClassLoader(urls, getClassLoader()));
+        }
+    }
+
+    private static URL url(Path p) {
+        try {
+            return p.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("not a usable path: " + p, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- magics' usage
+
+    /**
+     * The usage text of a registered magic: the result of its public {@code String usage()} method, if it
+     * has one (magics from extensions declare it by that convention, without depending on the kernel).
+     */
+    public Optional<String> usage(String name, boolean cell) {
+        Object magic = cell ? cellMagic(name) : lineMagic(name);
+        if (magic == null) {
+            return Optional.empty();
+        }
+        try {
+            Method m = magic.getClass().getMethod("usage");
+            if (m.getReturnType() == String.class) {
+                m.setAccessible(true);
+                return Optional.ofNullable((String) m.invoke(magic));
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // no usage() method, or not accessible: the magic has no usage text
+        }
+        return Optional.empty();
+    }
+
+    private Object lineMagic(String name) {
+        return registeredMagic("lineMagics", name);
+    }
+
+    private Object cellMagic(String name) {
+        return registeredMagic("cellMagics", name);
+    }
+
+    private final java.util.Map<String, Object> knownMagics = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Registers a line magic through the kernel so its usage can be found. */
+    public void registerLineMagic(String name, org.dflib.jjava.jupyter.kernel.magic.LineMagic<?, ?> magic) {
+        magicsRegistry.registerLineMagic(name, magic);
+        knownMagics.put("lineMagics:" + name, magic);
+    }
+
+    /** Registers a cell magic through the kernel so its usage can be found. */
+    public void registerCellMagic(String name, org.dflib.jjava.jupyter.kernel.magic.CellMagic<?, ?> magic) {
+        magicsRegistry.registerCellMagic(name, magic);
+        knownMagics.put("cellMagics:" + name, magic);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object registeredMagic(String field, String name) {
+        Object known = knownMagics.get(field + ":" + name);
+        if (known != null) {
+            return known;
+        }
+        // magics registered by extensions straight into jjava's registry: read its map
+        try {
+            var f = magicsRegistry.getClass().getDeclaredField(field);
+            f.setAccessible(true);
+            return ((java.util.Map<String, Object>) f.get(magicsRegistry)).get(name);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Names of the registered line magics, sorted. */
+    public List<String> lineMagicNames() {
+        return new ArrayList<>(new TreeSet<>(magicsRegistry.getLineMagicNames()));
+    }
+
+    /** Names of the registered cell magics, sorted. */
+    public List<String> cellMagicNames() {
+        return new ArrayList<>(new TreeSet<>(magicsRegistry.getCellMagicNames()));
+    }
+
+    private static Optional<String> closest(String name, Set<String> names) {
+        return names.stream()
+                .filter(n -> distance(n.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT)) <= 2)
+                .min(Comparator.comparingInt(n -> distance(n, name)));
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    // ---------------------------------------------------------------- completion, inspection, is_complete
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        int lineStart = code.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+        if (at == 0) {
+            lineStart = 0;
+        }
+        int lineEnd = code.indexOf('\n', at);
+        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd);
+        boolean firstLine = code.substring(0, lineStart).isBlank();
+        if (MagicLine.isMagicLine(line) || line.strip().equals("%") || line.strip().equals("%%")) {
+            return completeMagic(line, lineStart, at, firstLine);
+        }
+        String masked = mask(code);
+        JShellEvaluator.Completion c = evaluator().complete(masked, at);
+        return new ReplacementOptions(c.candidates(), c.start(), c.end());
+    }
+
+    private ReplacementOptions completeMagic(String line, int lineStart, int at, boolean firstLine) {
+        int indent = line.length() - line.stripLeading().length();
+        int tokenStart = lineStart + indent;
+        String beforeCursor = code(line, at - lineStart);
+        int space = beforeCursor.indexOf(' ', indent);
+        if (space < 0) {
+            // completing the magic name
+            String typed = beforeCursor.substring(indent);
+            List<String> out = new ArrayList<>();
+            boolean cell = typed.startsWith("%%");
+            String prefix = typed.substring(cell ? 2 : 1);
+            if (!cell) {
+                lineMagicNames().stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%" + n));
+            }
+            if (firstLine && (cell || prefix.isEmpty())) {
+                cellMagicNames().stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%%" + n));
+            }
+            return new ReplacementOptions(out, tokenStart, at);
+        }
+        // completing an option of the magic
+        MagicLine m = MagicLine.parse(line.strip());
+        int wordStart = beforeCursor.lastIndexOf(' ') + 1;
+        String word = beforeCursor.substring(wordStart);
+        List<String> out = new ArrayList<>();
+        if (word.startsWith("-")) {
+            String usage = usage(m.name(), m.cell()).orElse("");
+            java.util.regex.Matcher opt = java.util.regex.Pattern.compile("--[A-Za-z][\\w-]*").matcher(usage);
+            Set<String> options = new TreeSet<>();
+            while (opt.find()) {
+                options.add(opt.group());
+            }
+            options.stream().filter(o -> o.startsWith(word)).forEach(out::add);
+        }
+        return new ReplacementOptions(out, lineStart + wordStart, at);
+    }
+
+    private static String code(String line, int upTo) {
+        return line.substring(0, Math.max(0, Math.min(upTo, line.length())));
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        int lineStart = at == 0 ? 0 : code.lastIndexOf('\n', at - 1) + 1;
+        int lineEnd = code.indexOf('\n', at);
+        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd);
+        if (MagicLine.isMagicLine(line)) {
+            MagicLine m = MagicLine.parse(line.strip());
+            return usage(m.name(), m.cell())
+                    .map(u -> new DisplayData((m.cell() ? "%%" : "%") + m.name() + "\n\n" + u))
+                    .orElse(null);
+        }
+        return evaluator().inspect(mask(code), at)
+                .map(i -> {
+                    String doc = i.javadoc() == null || i.javadoc().isBlank() ? "" : "\n\n" + i.javadoc().strip();
+                    return new DisplayData(i.signature() + doc);
+                })
+                .orElse(null);
+    }
+
+    @Override
+    public String isComplete(String code) {
+        if (stripLeadingBlankLines(code).startsWith("%%")) {
+            return IS_COMPLETE_YES;
+        }
+        String masked = mask(code);
+        if (masked.isBlank()) {
+            return IS_COMPLETE_YES;
+        }
+        JShellEvaluator.Completeness c = evaluator().isComplete(masked);
+        return switch (c.status()) {
+            case COMPLETE -> IS_COMPLETE_YES;
+            case INVALID -> IS_COMPLETE_BAD;
+            case INCOMPLETE -> c.indent() == null ? "" : c.indent();
+        };
+    }
+
+    /** Replaces magic lines with spaces so JShell sees only Java, at unchanged offsets. */
+    static String mask(String code) {
+        StringBuilder sb = new StringBuilder(code.length());
+        String[] lines = code.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                sb.append('\n');
+            }
+            sb.append(MagicLine.isMagicLine(lines[i]) ? " ".repeat(lines[i].length()) : lines[i]);
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void onShutdown(boolean isRestarting) {
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            super.onShutdown(false);
+        } catch (RuntimeException e) {
+            // another kernel took over the notebook statics: nothing of ours to uninstall
+        }
+        publisher.flushStreams();
+        flusher.shutdownNow();
+        cellExecutor.shutdownNow();
+        JShellEvaluator e = evaluator.getNow(null);
+        if (e != null) {
+            e.close();
+        } else {
+            evaluator.thenAccept(JShellEvaluator::close);
+        }
+        if (System.out != oldOut) {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        }
+    }
+
+    /**
+     * Builds a {@link ChorusKernel}; {@link #build()} starts JShell in the background.
+     *
+     * <p>Not thread-safe; use once.
+     */
+    public static final class Builder extends BaseKernelBuilder<Builder, ChorusKernel> {
+
+        private Supplier<JShellEvaluator> evaluatorFactory =
+                () -> JShellEvaluator.start(EvaluatorOptions.builder().imports(IMPORTS).build());
+        private Outlet outlet = (parent, content) -> { };
+        private boolean captureSystemStreams = true;
+        private boolean builtinMagics = true;
+
+        private Builder() {
+            name("chorus");
+            version(Version.VERSION);
+        }
+
+        /** Where outputs go until a Jupyter connection takes over (tests and the headless runner). */
+        public Builder outlet(Outlet outlet) {
+            this.outlet = outlet;
+            return this;
+        }
+
+        /** How to create the JShell evaluator (called once, on the warm-up thread). */
+        public Builder evaluator(Supplier<JShellEvaluator> factory) {
+            this.evaluatorFactory = factory;
+            return this;
+        }
+
+        /** Whether System.out/err/in become the notebook's (default true). */
+        public Builder captureSystemStreams(boolean capture) {
+            this.captureSystemStreams = capture;
+            return this;
+        }
+
+        /** Whether %maven, %classpath, %load, %time and %help are registered (default true). */
+        public Builder builtinMagics(boolean register) {
+            this.builtinMagics = register;
+            return this;
+        }
+
+        @Override
+        public ChorusKernel build() {
+            CellPublisher publisher = new CellPublisher(outlet);
+            Parts parts = new Parts(buildName(), buildVersion(), buildCommManager(), buildRenderer(),
+                    buildMagicTranspiler(), buildMagicsRegistry(), buildExtensionsEnabled(), buildErrorStyler());
+            ChorusKernel k = new ChorusKernel(this, parts, publisher, new CellHistory(1));
+            if (builtinMagics) {
+                k.registerLineMagic("maven", new MavenMagic());
+                k.registerLineMagic("classpath", new ClasspathMagic());
+                k.registerLineMagic("load", new LoadMagic());
+                TimeMagic time = new TimeMagic();
+                k.registerLineMagic("time", time);
+                k.registerCellMagic("time", time.cell());
+                k.registerLineMagic("help", new HelpMagic());
+            }
+            return k;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.chorus.kernel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code chorus kernelspec install}: writes the Jupyter kernelspec ({@code kernel.json}) that starts this
+ * kernel with {@code java ... dev.chorus.kernel.Main kernel {connection_file}}.
+ *
+ * <p>The JVM flags come from one place, the {@code kernel-jvm.options} resource. Fails with an
+ * {@link IOException} naming the folder it could not write.
+ */
+final class Kernelspec {
+
+    static final String DISPLAY_NAME = "Java (Chorus)";
+
+    private Kernelspec() {
+    }
+
+    static int main(List<String> args, PrintStream out) throws IOException {
+        if (args.isEmpty() || !args.get(0).equals("install")) {
+            throw new Main.UsageException("expected 'kernelspec install'");
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        List<String> pos = Main.positional(args.subList(1, args.size()), opts,
+                List.of("--prefix", "--java", "--name"), List.of("--user"));
+        if (!pos.isEmpty()) {
+            throw new Main.UsageException("unexpected argument '" + pos.get(0) + "'");
+        }
+        if (opts.containsKey("--user") && opts.containsKey("--prefix")) {
+            throw new Main.UsageException("--user and --prefix exclude each other");
+        }
+        String name = opts.getOrDefault("--name", "chorus");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new Main.UsageException("bad kernel name '" + name + "' (letters, digits, '.', '_', '-')");
+        }
+        Path kernels = opts.containsKey("--prefix")
+                ? Path.of(opts.get("--prefix")).resolve("share/jupyter/kernels")
+                : userKernelsDir();
+        String java = opts.getOrDefault("--java", currentJava());
+        Path dir = install(kernels.resolve(name), java);
+        out.println("Installed kernelspec " + name + " in " + dir);
+        return 0;
+    }
+
+    /** Writes kernel.json into {@code dir}; returns the folder. */
+    static Path install(Path dir, String java) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("argv", argv(java));
+        spec.put("display_name", DISPLAY_NAME);
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        spec.put("metadata", Map.of("debugger", false));
+        Path file = dir.resolve("kernel.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), spec);
+        return dir;
+    }
+
+    static List<String> argv(String java) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        Path cache = cacheDir();
+        Files.createDirectories(cache);
+        argv.addAll(jvmOptions(cache.resolve("chorus-" + Version.VERSION + ".jsa")));
+        argv.add("-cp");
+        argv.add(classPath());
+        argv.add(Main.class.getName());
+        argv.add("kernel");
+        argv.add("{connection_file}");
+        return argv;
+    }
+
+    /** The kernel's JVM flags, from the {@code kernel-jvm.options} resource (one per line, # comments). */
+    static List<String> jvmOptions(Path cdsArchive) throws IOException {
+        List<String> flags = new ArrayList<>();
+        try (InputStream in = Kernelspec.class.getResourceAsStream("kernel-jvm.options")) {
+            if (in == null) {
+                return flags;
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    flags.add(l.replace("${CDS_ARCHIVE}", cdsArchive.toString()));
+                }
+            }
+        }
+        return flags;
+    }
+
+    /** {@code <lib>/*} when running from the distribution's lib folder, else this JVM's class path. */
+    static String classPath() {
+        try {
+            Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
+                return self.toAbsolutePath().getParent() + File.separator + "*";
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the JVM's class path
+        }
+        List<String> abs = new ArrayList<>();
+        for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            abs.add(Path.of(p).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, abs);
+    }
+
+    static String currentJava() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    static Path userKernelsDir() {
+        String data = System.getenv("JUPYTER_DATA_DIR");
+        if (data != null && !data.isBlank()) {
+            return Path.of(data, "kernels");
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.contains("mac")) {
+            return home.resolve("Library/Jupyter/kernels");
+        }
+        if (os.contains("win")) {
+            String appdata = System.getenv("APPDATA");
+            return Path.of(appdata == null ? home.toString() : appdata, "jupyter", "kernels");
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        return (xdg == null || xdg.isBlank() ? home.resolve(".local/share") : Path.of(xdg)).resolve("jupyter/kernels");
+    }
+
+    static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg);
+        return base.resolve("chorus");
+    }
+}

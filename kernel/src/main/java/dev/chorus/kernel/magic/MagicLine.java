@@ -1,0 +1,68 @@
+package dev.chorus.kernel.magic;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One magic command line as typed: {@code %name args} or {@code %%name args}.
+ *
+ * @param name    the magic's name without percent signs
+ * @param args    the arguments, split at spaces outside double quotes (quotes removed)
+ * @param rest    the raw text after the name, unsplit (for magics that take code, such as {@code %time})
+ * @param cell    true for a cell magic ({@code %%})
+ * @param command the whole line, quoted in error messages
+ */
+public record MagicLine(String name, List<String> args, String rest, boolean cell, String command) {
+
+    /** True when the line (ignoring leading blanks) starts a magic: {@code %} or {@code %%} and a letter. */
+    public static boolean isMagicLine(String line) {
+        String s = line.stripLeading();
+        int i = s.startsWith("%%") ? 2 : s.startsWith("%") ? 1 : 0;
+        return i > 0 && s.length() > i && Character.isLetter(s.charAt(i));
+    }
+
+    /** Parses a stripped magic line. */
+    public static MagicLine parse(String line) {
+        String s = line.strip();
+        boolean cell = s.startsWith("%%");
+        String afterPercent = s.substring(cell ? 2 : s.startsWith("%") ? 1 : 0);
+        int end = 0;
+        while (end < afterPercent.length() && !Character.isWhitespace(afterPercent.charAt(end))) {
+            end++;
+        }
+        String name = afterPercent.substring(0, end);
+        String rest = afterPercent.substring(end).strip();
+        return new MagicLine(name, split(rest), rest, cell, s);
+    }
+
+    /** Splits at blanks outside double quotes; a backslash escapes a quote or a backslash. */
+    public static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean token = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length() && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
+                cur.append(text.charAt(++i));
+                token = true;
+            } else if (c == '"') {
+                quoted = !quoted;
+                token = true;
+            } else if (Character.isWhitespace(c) && !quoted) {
+                if (token) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                    token = false;
+                }
+            } else {
+                cur.append(c);
+                token = true;
+            }
+        }
+        if (token) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+}
