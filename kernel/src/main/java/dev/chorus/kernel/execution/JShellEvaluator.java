@@ -302,8 +302,13 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
+    private record Pending(DeclarationSnippet snippet, int offset) {
+    }
+
     private EvalResult evalPieces(String code, int cell, String label) {
         EvalResult last = EvalResult.NoValue.INSTANCE;
+        // declarations waiting for something declared later in the same cell (forward references)
+        List<Pending> pending = new ArrayList<>();
         for (Piece piece : split(code)) {
             if (interruptPending()) {
                 return EvalResult.Interrupted.INSTANCE;
@@ -326,6 +331,12 @@ public final class JShellEvaluator implements AutoCloseable {
                     continue;
                 }
                 origins.put(ev.snippet().id(), new Origin(cell, label, lineOf(code, offset)));
+                if (ev.status() == Snippet.Status.RECOVERABLE_DEFINED
+                        || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                    pending.add(new Pending((DeclarationSnippet) ev.snippet(), offset));
+                    last = EvalResult.NoValue.INSTANCE;
+                    continue;
+                }
                 EvalResult r = outcome(ev, code, offset, cell);
                 if (!(r instanceof EvalResult.Value) && !(r instanceof EvalResult.NoValue)) {
                     return r;
@@ -335,6 +346,13 @@ public final class JShellEvaluator implements AutoCloseable {
             if (events.isEmpty() && piece.info().source() == null) {
                 String why = "the cell ends before this statement is complete";
                 return new EvalResult.CompileError(caretText(code, offset, why), why);
+            }
+        }
+        for (Pending p : pending) {
+            Snippet.Status now = shell.status(p.snippet());
+            if (now == Snippet.Status.RECOVERABLE_DEFINED || now == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                String why = unresolvedText(p.snippet(), now == Snippet.Status.RECOVERABLE_DEFINED);
+                return new EvalResult.CompileError(caretText(code, p.offset(), why), why);
             }
         }
         return last;
@@ -351,10 +369,6 @@ public final class JShellEvaluator implements AutoCloseable {
         switch (ev.status()) {
             case REJECTED -> {
                 return compileError(s, code, offset);
-            }
-            case RECOVERABLE_DEFINED, RECOVERABLE_NOT_DEFINED -> {
-                String why = unresolvedText((DeclarationSnippet) s, ev.status() == Snippet.Status.RECOVERABLE_DEFINED);
-                return new EvalResult.CompileError(caretText(code, offset, why), why);
             }
             default -> {
                 // VALID, or a status JShell reports for replaced snippets
@@ -528,7 +542,7 @@ public final class JShellEvaluator implements AutoCloseable {
         }
         Throwable object = real != null ? real : shown;
         String type = typeOf(shown);
-        String message = shown.getMessage();
+        String message = withoutWrappers(shown.getMessage());
         List<String> lines = new ArrayList<>();
         lines.add(message == null ? type : type + ": " + message);
         addFrames(lines, shown, cell);
@@ -536,14 +550,21 @@ public final class JShellEvaluator implements AutoCloseable {
         seen.add(shown);
         for (Throwable c = shown.getCause(); c != null && seen.add(c); c = c.getCause()) {
             String ct = typeOf(c);
-            lines.add("Caused by: " + (c.getMessage() == null ? ct : ct + ": " + c.getMessage()));
+            lines.add("Caused by: " + (c.getMessage() == null ? ct : ct + ": " + withoutWrappers(c.getMessage())));
             addFrames(lines, c, cell);
         }
         return new EvalResult.RuntimeError(object, type, message, lines);
     }
 
     private static String typeOf(Throwable t) {
-        return t instanceof EvalException e ? e.getExceptionClassName() : t.getClass().getName();
+        return withoutWrappers(t instanceof EvalException e ? e.getExceptionClassName() : t.getClass().getName());
+    }
+
+    private static final java.util.regex.Pattern WRAPPER = java.util.regex.Pattern.compile("REPL\\.\\$JShell\\$\\w+?[.$]");
+
+    /** Drops JShell's wrapper class names: {@code REPL.$JShell$28.s2} becomes {@code s2}. */
+    private static String withoutWrappers(String text) {
+        return text == null ? null : WRAPPER.matcher(text).replaceAll("");
     }
 
     private void addFrames(List<String> lines, Throwable t, int cell) {

@@ -86,6 +86,31 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void forwardReferencesWithinACellResolve() {
+        Object v = value("""
+                boolean isEven(int n) { return n == 0 || isOdd(n - 1); }
+                boolean isOdd(int n) { return n != 0 && isEven(n - 1); }
+                sealed interface Animal permits Cat, Dog {}
+                record Cat() implements Animal {}
+                record Dog() implements Animal {}
+                Animal pet = new Dog();
+                (isEven(10) ? "even " : "odd ") + switch (pet) { case Cat c -> "cat"; case Dog d -> "dog"; }""");
+        assertEquals("even dog", v);
+    }
+
+    @Test
+    void runtimeMessagesAndTypesHideJShellWrapperNames() {
+        evaluator.eval("class NotebookProblem extends RuntimeException { NotebookProblem(String m) { super(m); } }");
+        EvalResult r = evaluator.eval("String nothing = null;\nnothing.length()");
+        EvalResult.RuntimeError npe = assertInstanceOf(EvalResult.RuntimeError.class, r);
+        assertEquals("Cannot invoke \"String.length()\" because \"nothing\" is null", npe.message());
+        EvalResult.RuntimeError own = assertInstanceOf(EvalResult.RuntimeError.class,
+                evaluator.eval("throw new NotebookProblem(\"mine\");"));
+        assertEquals("NotebookProblem", own.type());
+        assertEquals("NotebookProblem: mine", own.traceLines().get(0));
+    }
+
+    @Test
     void compileErrorShowsLineSourceCaretAndMessage() {
         EvalResult r = evaluator.eval("int fine = 1;\nint x = \"a\";");
         EvalResult.CompileError e = assertInstanceOf(EvalResult.CompileError.class, r);
