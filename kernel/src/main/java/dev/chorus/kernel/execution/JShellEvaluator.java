@@ -794,7 +794,8 @@ public final class JShellEvaluator implements AutoCloseable {
     /**
      * Whether the cell can run as typed: INCOMPLETE (with an indent) when a statement is still
      * open, INVALID when a snippet can never parse (for example {@code int 3x = 1;}), checked by
-     * javac's parser without executing anything.
+     * javac's parser without executing anything. While a cell keeps JShell busy for more than a
+     * few seconds the answer is COMPLETE, so a front end never blocks on it.
      */
     public Completeness isComplete(String code) {
         Optional<Completeness> r = withShellBriefly(() -> {
@@ -983,6 +984,10 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         });
         cellExecutor.shutdown();
+        if (Thread.currentThread() == cellThread) {
+            // closed by notebook code: the thread ends once the current cell returns
+            return;
+        }
         try {
             if (!cellExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
                 cellExecutor.shutdownNow();
