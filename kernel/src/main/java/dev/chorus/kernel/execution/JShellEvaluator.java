@@ -764,11 +764,14 @@ public final class JShellEvaluator implements AutoCloseable {
             while (c < text.length() && Character.isJavaIdentifierPart(text.charAt(c))) {
                 c++;
             }
-            List<Documentation> docs = analysis.documentation(text, c, true);
+            List<Documentation> docs = documentation(text, c);
             if (docs.isEmpty()) {
-                // a method name without its parenthesis: ask as if the call were being typed
-                String call = text.substring(0, c) + "(" + text.substring(c);
-                docs = analysis.documentation(call, c + 1, true);
+                // variables declared earlier in this cell are not evaluated yet: declare them as locals
+                String locals = earlierVariables(code, p.offset());
+                if (!locals.isEmpty()) {
+                    String block = "{ " + locals + "\n";
+                    docs = documentation(block + text, block.length() + c);
+                }
             }
             if (docs.isEmpty()) {
                 return null;
@@ -778,6 +781,16 @@ public final class JShellEvaluator implements AutoCloseable {
                     .filter(j -> j != null && !j.isBlank()).findFirst().orElse("");
             return new Inspection(signature, javadoc);
         });
+    }
+
+    private List<Documentation> documentation(String text, int c) {
+        List<Documentation> docs = analysis.documentation(text, c, true);
+        if (docs.isEmpty()) {
+            // a method name without its parenthesis: ask as if the call were being typed
+            String call = text.substring(0, c) + "(" + text.substring(c);
+            docs = analysis.documentation(call, c + 1, true);
+        }
+        return docs;
     }
 
     private Piece pieceAt(String code, int at) {

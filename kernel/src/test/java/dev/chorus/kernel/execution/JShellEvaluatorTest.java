@@ -228,6 +228,9 @@ class JShellEvaluatorTest {
         JShellEvaluator.Inspection type = evaluator.inspect("String", 6).orElseThrow();
         assertEquals("java.lang.String", type.signature());
         assertTrue(evaluator.inspect("   ", 1).isEmpty());
+        String sameCell = "StringBuilder local = new StringBuilder();\nlocal.append";
+        JShellEvaluator.Inspection method = evaluator.inspect(sameCell, sameCell.length()).orElseThrow();
+        assertTrue(method.signature().contains("StringBuilder StringBuilder.append(String str)"), method.signature());
     }
 
     @Test
