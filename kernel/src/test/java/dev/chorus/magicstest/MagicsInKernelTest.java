@@ -75,15 +75,15 @@ class MagicsInKernelTest {
     void badArgumentsAreOneLineAndNoStackTrace() {
         Execution ex = kernel.execute("%%fanout --concurency 8\nhello");
         assertFalse(ex.ok());
-        assertTrue(ex.error().evalue().startsWith(
-                "Failed to process '%%fanout --concurency 8': unknown option --concurency (did you mean --concurrency?)"),
+        assertEquals("Failed to process '%%fanout --concurency 8': unknown option --concurency (did you mean --concurrency?)",
                 ex.error().evalue());
+        assertEquals(ex.error().evalue(), ex.traceback().get(0));
+        assertTrue(ex.traceback().get(1).startsWith("Usage: %%fanout [--over VAR|FILE.csv|FILE.jsonl]"), ex.traceback().toString());
         for (String line : ex.traceback()) {
             assertFalse(line.strip().startsWith("at "), "no stack trace: " + ex.traceback());
         }
         ex = kernel.execute("%table nope");
-        assertTrue(ex.error().evalue().startsWith("Failed to process '%table nope': nope is not a notebook variable"),
-                ex.error().evalue());
+        assertEquals("Failed to process '%table nope': nope is not a notebook variable", ex.error().evalue());
     }
 
     @Test

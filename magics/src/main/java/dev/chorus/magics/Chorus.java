@@ -60,7 +60,7 @@ public final class Chorus {
             ChatCompletion c = client.chat().completions().create(call.request(prompt, client, Session.SHARED));
             return c.content();
         } catch (ChorusException e) {
-            throw call.options().fail(e.getMessage());
+            throw call.options().failed(e.getMessage());
         }
     }
 

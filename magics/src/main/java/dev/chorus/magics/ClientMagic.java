@@ -22,7 +22,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  */
 public final class ClientMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
-            Usage: %client [--base-url URL] [--key-id ID --secret S [--token-url URL] | --api-key KEY]
+            %client [--base-url URL] [--key-id ID --secret S [--token-url URL] | --api-key KEY]
                            [--model M] [--concurrency N] [--rps R] [--retries N] [--timeout 30s] [--new]
               Creates the session's chat client and binds it to the variable `client`.
               No options: reads EVOLUTION_KEY_ID/EVOLUTION_SECRET/EVOLUTION_BASE_URL/EVOLUTION_TOKEN_URL

@@ -40,7 +40,7 @@ import tech.tablesaw.api.Table;
  */
 public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel> {
     static final String USAGE = """
-            Usage: %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--concurrency N] [--rps R] [--retries N] [--timeout D]
+            %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--concurrency N] [--rps R] [--retries N] [--timeout D]
                             [--deadline D] [--model M] [--system TEXT] [--max-tokens N] [--temperature T]
                             [--out VAR] [--checkpoint FILE.jsonl] [--background]
                    %fanout status | cancel
@@ -175,6 +175,8 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
                 throw call.options().fail("--over " + call.over() + " is not a notebook variable");
             }
             return Inputs.of(value, call.over());
+        } catch (MagicException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw call.options().fail("--over " + call.over() + ": " + e.getMessage());
         }
@@ -279,7 +281,7 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
                 return answer.content();
             });
         } catch (RuntimeException e) {
-            throw c.options().fail(e.getMessage());
+            throw c.options().failed(e.getMessage());
         }
         handleRef.set(handle);
 

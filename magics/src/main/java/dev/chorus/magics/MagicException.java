@@ -2,27 +2,48 @@ package dev.chorus.magics;
 
 /**
  * A failure of a Chorus magic that the user caused or can fix: a bad argument, a missing
- * variable, an unreachable endpoint. Its message is the complete text to show (one line naming
- * the command and the problem, usually followed by the magic's usage), so a kernel should print
- * the message verbatim and no stack trace.
+ * variable, an unreachable endpoint. Its message is one line naming the command and the problem
+ * ({@code Failed to process '%%fanout --concurency 8': unknown option --concurency (did you mean
+ * --concurrency?)}); {@link #usage()} is the magic's usage when the problem is an argument.
  *
- * <p>Immutable. The message never contains a secret: option values marked secret are masked in
- * the quoted command.
+ * <p>It is an {@link IllegalArgumentException} so that a kernel shows it as a magic error: the
+ * message verbatim, the usage under it, and no stack trace (it records none). Immutable. The
+ * message never contains a secret: option values marked secret are masked in the quoted command.
  */
-public class MagicException extends RuntimeException {
+public class MagicException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
 
+    private final String usage;
+
+    /** A failure with no usage to show (the arguments were fine, the work failed). */
     public MagicException(String message) {
-        super(message, null, false, false);
+        this(message, null);
     }
 
-    public MagicException(String message, Throwable cause) {
-        super(message, cause, false, false);
+    /** A failure of the arguments: {@code message} is one line, {@code usage} the magic's usage text (or null). */
+    public MagicException(String message, String usage) {
+        super(message);
+        this.usage = usage;
+        setStackTrace(new StackTraceElement[0]);
     }
 
-    /** The message without the usage text that may follow it: its first line. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
+    /** The one-line message (same as {@link #getMessage()}). */
     public String headline() {
-        String m = getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return getMessage();
+    }
+
+    /** The usage of the magic whose arguments were wrong, or null. */
+    public String usage() {
+        return usage;
+    }
+
+    /** The message followed, when there is one, by {@code Usage: } and the usage text: what a plain front end prints. */
+    public String fullText() {
+        return usage == null ? getMessage() : getMessage() + "\nUsage: " + usage;
     }
 }

@@ -137,9 +137,14 @@ final class OptionSchema {
         return new Options(this, quoted, values, positional, help);
     }
 
-    /** The failure for {@code problem} in the command quoted as {@code quoted}. */
+    /** The failure of an argument: {@code problem} in the command quoted as {@code quoted}, with the usage. */
     MagicException fail(String quoted, String problem) {
-        return new MagicException("Failed to process '" + quoted + "': " + problem + "\n" + usage);
+        return new MagicException("Failed to process '" + quoted + "': " + problem, usage);
+    }
+
+    /** A failure of the work (not of the arguments): no usage attached. */
+    MagicException failWithoutUsage(String quoted, String problem) {
+        return new MagicException("Failed to process '" + quoted + "': " + problem);
     }
 
     /** The command as typed, with secret option values masked. */

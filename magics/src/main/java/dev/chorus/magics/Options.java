@@ -183,6 +183,11 @@ final class Options {
         return schema.fail(quoted, problem);
     }
 
+    /** The failure of the work itself (a server error, say): one line quoting the command, no usage. */
+    MagicException failed(String problem) {
+        return schema.failWithoutUsage(quoted, problem);
+    }
+
     private static String plain(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }

@@ -31,7 +31,7 @@ import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
  */
 public final class PromptMagic implements CellMagic<Object, BaseKernel> {
     static final String USAGE = """
-            Usage: %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
+            %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
               The cell body is the prompt; {name} is replaced by the notebook variable name ({{ and }} for braces).
               The answer streams into the output and is bound to VAR (default answer).
             """;
@@ -159,7 +159,7 @@ public final class PromptMagic implements CellMagic<Object, BaseKernel> {
                 Thread.interrupted();
                 return r;
             }
-            throw call.options().fail(e.getMessage());
+            throw call.options().failed(e.getMessage());
         }
         Reply r = new Reply(c.content(), (System.nanoTime() - t0) / 1_000_000, c.usage(), false);
         notebook.display(r.display());
@@ -180,7 +180,7 @@ public final class PromptMagic implements CellMagic<Object, BaseKernel> {
                 return r;
             }
             notebook.update(id, Displays.text("failed"));
-            throw call.options().fail(e.getMessage());
+            throw call.options().failed(e.getMessage());
         }
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         StringBuilder text = new StringBuilder();
@@ -222,7 +222,7 @@ public final class PromptMagic implements CellMagic<Object, BaseKernel> {
         Reply r = new Reply(finalText, (System.nanoTime() - t0) / 1_000_000, stream.usage(), interrupted);
         notebook.update(id, r.display());
         if (!interrupted && failure.get() != null) {
-            throw call.options().fail(failure.get().getMessage());
+            throw call.options().failed(failure.get().getMessage());
         }
         return r;
     }

@@ -20,7 +20,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  */
 public final class SandboxMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
-            Usage: %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--seed N] | stop | status
+            %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--seed N] | stop | status
               Runs the embedded OpenAI-compatible server on 127.0.0.1 (answers "Echo: " + the prompt).
               --fail-rate is a probability 0..1 of a 429/500/503; durations: 500ms, 2s. %client with no
               endpoint configured uses it.

@@ -29,7 +29,7 @@ import tech.tablesaw.selection.Selection;
  */
 public final class TableMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
-            Usage: %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
+            %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
                               [--export FILE.csv|FILE.jsonl|FILE.html]
               Shows the table VAR (first and last rows up to --limit, default 20); --where keeps rows
               whose COL equals VALUE (COL!=VALUE keeps the others); --export writes the selected rows.

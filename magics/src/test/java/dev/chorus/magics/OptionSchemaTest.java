@@ -27,7 +27,9 @@ class OptionSchemaTest {
         MagicException e = assertThrows(MagicException.class, () -> fanout("--concurency 8"));
         assertEquals("Failed to process '%%fanout --concurency 8': unknown option --concurency (did you mean --concurrency?)",
                 e.headline());
-        assertEquals(e.headline() + "\n" + FanOutMagic.USAGE.strip(), e.getMessage());
+        assertEquals(e.headline(), e.getMessage());
+        assertEquals(FanOutMagic.USAGE.strip(), e.usage());
+        assertEquals(e.headline() + "\nUsage: " + FanOutMagic.USAGE.strip(), e.fullText());
         assertEquals(0, e.getStackTrace().length, "no stack trace to print");
     }
 
