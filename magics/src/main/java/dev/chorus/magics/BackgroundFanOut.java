@@ -5,12 +5,14 @@ import dev.chorus.client.fanout.FanOutResult;
 import tech.tablesaw.api.Table;
 
 /**
- * A {@code %%fanout --background} run: its engine handle, the table it fills and the variable it
- * is bound to.
+ * A {@code %%fanout --background} run: its engine handle, the result table it fills and the
+ * variable that table is bound to.
  *
- * <p>Thread-safe (the handle is). The session holds the latest one; {@link #cancel()} stops it.
+ * <p>Thread-safe (the handle and the result table are). The session holds the latest one;
+ * {@link #cancel()} stops it.
  */
-record BackgroundFanOut(FanOutHandle<FanOutMagic.Row, String> handle, Table table, String variable, String label) {
+record BackgroundFanOut(FanOutHandle<FanOutMagic.Row, String> handle, ResultTable results, String variable,
+                        String label) {
 
     void cancel() {
         handle.cancel();
@@ -20,8 +22,17 @@ record BackgroundFanOut(FanOutHandle<FanOutMagic.Row, String> handle, Table tabl
         return handle.isDone();
     }
 
-    /** The result once done, else null. */
+    Table table() {
+        return results.table();
+    }
+
+    /** The result once done (with every row written to the table), else null. */
     FanOutResult<FanOutMagic.Row, String> resultIfDone() {
-        return handle.isDone() ? handle.await() : null;
+        if (!handle.isDone()) {
+            return null;
+        }
+        FanOutResult<FanOutMagic.Row, String> r = handle.await();
+        results.fillAll(r.items());
+        return r;
     }
 }

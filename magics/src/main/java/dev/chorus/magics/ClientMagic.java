@@ -78,6 +78,10 @@ public final class ClientMagic implements LineMagic<Object, BaseKernel> {
         if (apiKey != null && keyId != null) {
             throw o.fail("use either --key-id/--secret or --api-key, not both");
         }
+        BackgroundFanOut running = session.background();
+        if (running != null && !running.done()) {
+            throw o.fail("a background fan-out is running on the current client (%fanout cancel first)");
+        }
         Integer concurrency = o.positiveInt("concurrency", null);
         Double rps = o.positiveNumber("rps", null);
         Integer retries = o.nonNegativeInt("retries", null);

@@ -120,6 +120,7 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
         if (what.equals("cancel")) {
             bg.cancel();
             bg.handle().await(Duration.ofSeconds(5));
+            bg.resultIfDone();
         }
         return status(bg);
     }
@@ -286,7 +287,7 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
         handleRef.set(handle);
 
         if (c.background()) {
-            BackgroundFanOut bg = new BackgroundFanOut(handle, results.table(), c.out(), label);
+            BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label);
             session.background(bg);
             if (bind && notebook != null) {
                 notebook.bind(c.out(), "tech.tablesaw.api.Table", results.table());

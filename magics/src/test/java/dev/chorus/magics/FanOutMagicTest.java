@@ -222,6 +222,8 @@ class FanOutMagicTest {
 
         session.sandbox().behavior(Behavior.builder().latency(Duration.ofSeconds(30)).build());
         magic.run(notebook, List.of("--background", "--out", "slow"), "x\ny");
+        assertEquals("Failed to process '%client --new': a background fan-out is running on the current client (%fanout cancel first)",
+                assertThrows(MagicException.class, () -> new ClientMagic(session).run(notebook, List.of("--new"))).headline());
         String cancelled = (String) magic.line(List.of("cancel")).getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
         assertTrue(cancelled.contains("2 items: 0 ok, 0 failed, 0 timed out, 2 cancelled"), cancelled);
         assertEquals(List.of("cancelled", "cancelled"), column((Table) notebook.variables.get("slow"), "status"));
