@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * (tail, range and search).
  *
  * <p>Cells are numbered by their execution count; the session number is {@link #session()}. Only the
- * current session is kept: a range request for an earlier session answers an empty list.
+ * current session is kept: a range request names it as 0 or by its number; an earlier session answers
+ * an empty list.
  * Thread-safe (synchronized); never throws for a request it can answer, an invalid glob matches nothing.
  */
 public final class CellHistory implements HistoryManager {
@@ -46,7 +47,8 @@ public final class CellHistory implements HistoryManager {
     @Override
     public synchronized List<HistoryEntry> lookupRange(int sessionOffset, int startCell, int endCell, Set<ResultFlag> flags) {
         List<HistoryEntry> out = new ArrayList<>();
-        if (sessionOffset != 0) {
+        // 0 is the current session (jjava's reading), a positive number names a session (IPython's)
+        if (sessionOffset != 0 && sessionOffset != session) {
             return out;
         }
         for (Cell c : cells) {

@@ -119,7 +119,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
                 new LanguageInfo.Builder("java")
                         .version(Runtime.version().toString())
                         .mimetype("text/x-java-source")
-                        .fileExtension(".jshell")
+                        .fileExtension(".jsh")
                         .pygments("java")
                         .codemirror("text/x-java")
                         .build(),
@@ -275,12 +275,72 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         env.publish(new PublishExecuteInput(request.getCode(), executionCount.get()));
         Execution ex = execute(request.getCode(), message, store);
         if (ex.ok()) {
-            env.defer().reply(new ExecuteReply(ex.count(), Collections.emptyMap()));
+            env.defer().reply(new Replies.ExecuteOk(ex.count(), userExpressions(request.getUserExpr())));
         } else {
             ErrorReply reply = new ErrorReply(ex.error().ename(), ex.error().evalue(), ex.error().traceback());
             reply.setExecutionCount(ex.count());
             env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
         }
+    }
+
+    /** Evaluates Jupyter's user_expressions on the cell thread, after the cell. */
+    private java.util.Map<String, Object> userExpressions(
+            java.util.Map<String, String> expressions) {
+        if (expressions == null || expressions.isEmpty()) {
+            return Collections.emptyMap();
+        }
+        java.util.Map<String, Object> out = new java.util.concurrent.ConcurrentHashMap<>();
+        Future<?> f = cellExecutor.submit(() -> expressions.forEach((name, expr) -> {
+            try {
+                Object v = runCell(expr);
+                DisplayData d = v == NO_VALUE ? new DisplayData("") : v instanceof DisplayData dd ? dd : getRenderer().render(v);
+                out.put(name, Replies.expressionValue(d));
+            } catch (CellException e) {
+                out.put(name, Replies.expressionError(e));
+            }
+        }));
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // an expression that broke the kernel's own code: report the ones evaluated so far
+        }
+        return out;
+    }
+
+    @Override
+    protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<org.dflib.jjava.jupyter.messages.request.KernelInfoRequest> message) {
+        env.setBusyDeferIdle();
+        env.reply(new Replies.KernelInfo(org.dflib.jjava.jupyter.messages.Header.PROTOCOL_VERISON, name, version,
+                getLanguageInfo(), getBanner(), getHelpLinks()));
+    }
+
+    @Override
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<org.dflib.jjava.jupyter.messages.request.HistoryRequest> message) {
+        var request = message.getContent();
+        env.setBusyDeferIdle();
+        Set<org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag> flags =
+                java.util.EnumSet.noneOf(org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.class);
+        if (request.includeOutput()) {
+            flags.add(org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.INCLUDE_OUTPUT);
+        }
+        List<org.dflib.jjava.jupyter.kernel.history.HistoryEntry> entries = switch (request.getAccessType()) {
+            case TAIL -> history.lookupTail(((org.dflib.jjava.jupyter.messages.request.HistoryRequest.Tail) request)
+                    .getMaxReturnLength(), flags);
+            case RANGE -> {
+                var r = (org.dflib.jjava.jupyter.messages.request.HistoryRequest.Range) request;
+                yield history.lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
+            }
+            case SEARCH -> {
+                var r = (org.dflib.jjava.jupyter.messages.request.HistoryRequest.Search) request;
+                if (r.filterUnique()) {
+                    flags.add(org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.UNIQUE);
+                }
+                yield history.search(r.getPattern(), r.getMaxReturnLength(), flags);
+            }
+        };
+        env.reply(new Replies.History(entries));
     }
 
     /** Runs a cell's source (code and magics) on the calling thread; returns its value or NO_VALUE. */

@@ -76,9 +76,12 @@ final class Kernelspec {
         argv.add(java);
         Path cache = cacheDir();
         Files.createDirectories(cache);
-        argv.addAll(jvmOptions(cache.resolve("chorus-" + Version.VERSION + ".jsa")));
+        String cp = classPath();
+        // one archive per Java and class path: an archive made for other jars cannot be mapped
+        String key = Integer.toHexString((java + File.pathSeparator + cp).hashCode());
+        argv.addAll(jvmOptions(cache.resolve("chorus-" + Version.VERSION + "-" + key + ".jsa")));
         argv.add("-cp");
-        argv.add(classPath());
+        argv.add(cp);
         argv.add(Main.class.getName());
         argv.add("kernel");
         argv.add("{connection_file}");

@@ -238,6 +238,9 @@ class ChorusKernelTest {
         int n = tail.get(0).getCellNumber();
         List<HistoryEntry> range = h.lookupRange(0, n, n + 1, EnumSet.noneOf(HistoryManager.ResultFlag.class));
         assertEquals(List.of("int historyMarker = 7;"), range.stream().map(HistoryEntry::getInput).toList());
+        List<HistoryEntry> bySessionNumber = h.lookupRange(1, n, n + 1, EnumSet.noneOf(HistoryManager.ResultFlag.class));
+        assertEquals(1, bySessionNumber.size());
+        assertTrue(h.lookupRange(-1, n, n + 1, EnumSet.noneOf(HistoryManager.ResultFlag.class)).isEmpty());
     }
 
     @Test
@@ -266,6 +269,57 @@ class ChorusKernelTest {
         assertEquals(BaseKernel.IS_COMPLETE_YES, kernel.isComplete("int a = 1;"));
         String incomplete = kernel.isComplete("for (int i = 0; i < 3; i++) {");
         assertFalse(incomplete.equals(BaseKernel.IS_COMPLETE_YES) || incomplete.equals(BaseKernel.IS_COMPLETE_BAD), incomplete);
+    }
+
+    @Test
+    void inspectsJavaWithTheCursorRightAfterTheToken() {
+        assertTrue(kernel.execute("String text = \"abc\";").ok());
+        String code = "int n = 1;\ntext.length";
+        DisplayData d = kernel.inspect(code, code.length(), false);
+        assertNotNull(d);
+        assertTrue(Recorder.text(d).contains("length()"), Recorder.text(d));
+    }
+
+    @Test
+    void invalidCodeIsReportedAsInvalid() {
+        assertEquals(BaseKernel.IS_COMPLETE_BAD, kernel.isComplete("int 1x = ;)"));
+    }
+
+    @Test
+    void extensionsOnAnAddedClassPathAreLoaded(@TempDir Path dir) throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/demoext"));
+        Files.writeString(src.resolve("DemoExtension.java"), """
+                package demoext;
+                public class DemoExtension implements org.dflib.jjava.jupyter.Extension {
+                    public void install(org.dflib.jjava.jupyter.kernel.BaseKernel kernel) {
+                        kernel.getMagicsRegistry().registerLineMagic("demoext", new Magic());
+                    }
+                    public static class Magic implements org.dflib.jjava.jupyter.kernel.magic.LineMagic<String, org.dflib.jjava.jupyter.kernel.BaseKernel> {
+                        public String usage() { return "%demoext NAME\\n  Greets NAME."; }
+                        public String eval(org.dflib.jjava.jupyter.kernel.BaseKernel k, java.util.List<String> args) {
+                            if (args.size() != 1) throw new IllegalArgumentException("expected one NAME");
+                            return "hello " + args.get(0);
+                        }
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+                "-cp", System.getProperty("java.class.path"), src.resolve("DemoExtension.java").toString());
+        assertEquals(0, rc);
+        Path services = Files.createDirectories(classes.resolve("META-INF/services"));
+        Files.writeString(services.resolve("org.dflib.jjava.jupyter.Extension"), "demoext.DemoExtension\n");
+
+        assertTrue(kernel.execute("%classpath " + classes).ok());
+        Execution ex = kernel.execute("%demoext world");
+        assertTrue(ex.ok(), () -> ex.traceback().toString());
+        assertEquals("hello world", ex.text().replace("\"", ""));
+        Execution bad = kernel.execute("%demoext");
+        assertEquals(List.of("Failed to process '%demoext': expected one NAME", "Usage: %demoext NAME", "  Greets NAME."),
+                bad.traceback());
+        RECORDER.clear();
+        kernel.execute("%help");
+        assertTrue(RECORDER.stdout().contains("%demoext NAME"), RECORDER.stdout());
     }
 
     @Test
