@@ -86,7 +86,7 @@ public final class Chorus {
         FanOutMagic.Call parsed = FanOutMagic.Call.parse(OptionSchema.split(options), Session.SHARED);
         Inputs inputs;
         try {
-            inputs = Inputs.of(over, "the rows");
+            inputs = Inputs.of(over, "the rows argument");
         } catch (IllegalArgumentException e) {
             throw parsed.options().fail(e.getMessage());
         }
