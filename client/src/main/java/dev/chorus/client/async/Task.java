@@ -167,8 +167,14 @@ public final class Task<T> implements Future<T> {
         return thread.getState() == Thread.State.TERMINATED;
     }
 
-    /** Waits until the task's thread has ended, not only its result is known. */
-    void awaitTermination() throws InterruptedException {
+    /**
+     * Waits until the task's thread has ended, not only until its result is known: after
+     * {@link #cancel(boolean)} this waits for the task's cleanup ({@code finally} blocks), as
+     * Python's {@code await task} does after {@code task.cancel()}.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted (the task is not cancelled)
+     */
+    public void awaitTermination() throws InterruptedException {
         thread.join();
     }
 
