@@ -204,4 +204,15 @@ class MagicsInKernelTest {
             }
         }
     }
+
+    @Test
+    void helpListsEveryChorusMagicWithItsUsage() {
+        ok("%help");
+        String help = MESSAGES.everything();
+        for (String usage : List.of("%client [--base-url URL]", "%%prompt [--model M]", "%%fanout [--over VAR|FILE.csv|FILE.jsonl]",
+                "%fanout status | cancel", "%table VAR [--limit N]", "%sandbox start [--port P]")) {
+            assertTrue(help.contains(usage), usage + " in " + help);
+        }
+        assertTrue(ok("%fanout --help").text().startsWith("%%fanout [--over"));
+    }
 }

@@ -230,4 +230,25 @@ class FanOutMagicTest {
         assertEquals("Failed to process '%fanout pause': unknown subcommand 'pause' (status or cancel)",
                 assertThrows(MagicException.class, () -> magic.line(List.of("pause"))).headline());
     }
+
+    @Test
+    void itemTimeoutAndDeadlineEndRowsAsTimedOut() {
+        sandbox(Behavior.builder().latency(Duration.ofSeconds(20)).build());
+        Table t = (Table) magic.run(notebook, List.of("--timeout", "200ms", "--retries", "0"), "a\nb");
+        assertEquals(List.of("timed_out", "timed_out"), column(t, "status"));
+        t = (Table) magic.run(notebook, List.of("--deadline", "300ms", "--concurrency", "1"), "a\nb\nc");
+        assertEquals("timed_out", column(t, "status").get(0));
+        assertEquals(List.of("cancelled", "cancelled"), column(t, "status").subList(1, 3));
+        String summary = notebook.shown().get(notebook.shown().size() - 2).text();
+        assertTrue(summary.contains("3 items: 0 ok, 0 failed, 1 timed out, 2 cancelled"), summary);
+    }
+
+    @Test
+    void rateLimitAndModelOptionsReachTheRequests() {
+        sandbox(Behavior.DEFAULT);
+        Table t = (Table) magic.run(notebook, List.of("--rps", "50", "--model", "sandbox-small", "--max-tokens", "2",
+                "--system", "Be terse."), "one two three");
+        assertEquals(List.of("Echo: one"), column(t, "answer"));
+        assertEquals(List.of("ok"), column(t, "status"));
+    }
 }
