@@ -24,7 +24,6 @@ public class MagicException extends IllegalArgumentException {
     public MagicException(String message, String usage) {
         super(message);
         this.usage = usage;
-        setStackTrace(new StackTraceElement[0]);
     }
 
     @Override
