@@ -208,7 +208,12 @@ public final class PromptMagic implements CellMagic<Object, BaseKernel> {
             reader.join();
         } catch (InterruptedException e) {
             interrupted = true;
-            stream.close();
+            try {
+                stream.close();
+            } catch (RuntimeException raced) {
+                // Closing cancels the call first; releasing the body while the reader is inside
+                // it can fail in OkHttp, and the cancelled reader ends either way.
+            }
             try {
                 reader.join(2_000);
             } catch (InterruptedException again) {

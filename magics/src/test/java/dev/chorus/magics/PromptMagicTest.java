@@ -83,4 +83,46 @@ class PromptMagicTest {
         assertTrue(e.headline().startsWith("Failed to process '%%prompt': POST /v1/chat/completions failed"), e.headline());
         assertEquals(null, e.usage(), "a server failure is not an argument error");
     }
+
+    @Test
+    void interruptStopsTheStreamAndBindsThePartialAnswer() throws Exception {
+        sandbox(Behavior.builder().chunkDelay(Duration.ofMillis(200)).build());
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread cell = new Thread(() -> {
+            try {
+                magic.run(notebook, List.of(), "w ".repeat(200));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        cell.start();
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < until && notebook.shown().stream().noneMatch(s -> s.update() && s.text().startsWith("Echo:"))) {
+            Thread.sleep(10);
+        }
+        cell.interrupt();
+        cell.join(10_000);
+        if (!(thrown.get() instanceof MagicException)) {
+            throw new AssertionError("unexpected", thrown.get());
+        }
+        MagicException e = (MagicException) thrown.get();
+        String partial = (String) notebook.variables.get("answer");
+        assertTrue(partial.startsWith("Echo:") && partial.length() < "Echo: ".length() + 400, partial);
+        assertEquals("%%prompt interrupted: the partial answer (" + partial.length() + " characters) is bound to answer",
+                e.getMessage());
+        assertTrue(notebook.shown().get(notebook.shown().size() - 1).text().endsWith(" · interrupted"));
+    }
+
+    @Test
+    void aModelIsRequiredWhenTheEndpointHasNoDefault() {
+        try (Sandbox sb = Sandbox.start(Behavior.builder().requireAuth(false).build())) {
+            session.env(Map.of("OPENAI_BASE_URL", sb.baseUrl()));
+            assertEquals("Failed to process '%%prompt': no model: pass --model M, or set one with %client --model M (or CHORUS_MODEL)",
+                    assertThrows(MagicException.class, () -> magic.run(notebook, List.of(), "hi")).headline());
+            session.env(Map.of("OPENAI_BASE_URL", sb.baseUrl(), "CHORUS_MODEL", "default"));
+            new ClientMagic(session).run(notebook, List.of("--new"));
+            magic.run(notebook, List.of("--no-stream"), "hi");
+            assertEquals("Echo: hi", notebook.variables.get("answer"));
+        }
+    }
 }
