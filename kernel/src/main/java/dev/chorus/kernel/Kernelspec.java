@@ -77,8 +77,9 @@ final class Kernelspec {
         Path cache = cacheDir();
         Files.createDirectories(cache);
         String cp = classPath();
-        // one archive per Java and class path: an archive made for other jars cannot be mapped
-        String key = Integer.toHexString((java + File.pathSeparator + cp).hashCode());
+        // one archive per Java, class path and jar build: an archive made for other jars cannot be mapped,
+        // and the JVM does not recreate an archive whose jars changed
+        String key = Integer.toHexString((java + File.pathSeparator + cp + jarStamps(cp)).hashCode());
         argv.addAll(jvmOptions(cache.resolve("chorus-" + Version.VERSION + "-" + key + ".jsa")));
         argv.add("-cp");
         argv.add(cp);
@@ -86,6 +87,27 @@ final class Kernelspec {
         argv.add("kernel");
         argv.add("{connection_file}");
         return argv;
+    }
+
+    /** Names, sizes and modification times of the jars of a {@code dir/*} class path entry. */
+    static String jarStamps(String cp) {
+        if (!cp.endsWith(File.separator + "*")) {
+            return "";
+        }
+        Path dir = Path.of(cp.substring(0, cp.length() - 2));
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(f -> {
+                try {
+                    sb.append(f.getFileName()).append(Files.size(f)).append(Files.getLastModifiedTime(f).toMillis());
+                } catch (IOException e) {
+                    sb.append(f.getFileName());
+                }
+            });
+        } catch (IOException e) {
+            return "";
+        }
+        return sb.toString();
     }
 
     /** The kernel's JVM flags, from the {@code kernel-jvm.options} resource (one per line, # comments). */

@@ -257,6 +257,27 @@ class ChorusKernelTest {
     }
 
     @Test
+    void completesOptionsOfAMagicFromItsUsage() {
+        kernel.getMagicsRegistry().registerLineMagic("opt", new OptMagic());
+        ReplacementOptions o = kernel.complete("%opt x --al", 11);
+        assertEquals(List.of("--alpha"), o.getReplacements());
+        assertEquals(7, o.getSourceStart());
+        assertEquals(List.of("--alpha", "--beta"), kernel.complete("%opt --", 7).getReplacements());
+    }
+
+    /** A magic whose usage names its options. */
+    public static final class OptMagic implements LineMagic<String, BaseKernel> {
+        public String usage() {
+            return "%opt NAME [--alpha N] [--beta]";
+        }
+
+        @Override
+        public String eval(BaseKernel kernel, List<String> args) {
+            return String.join(",", args);
+        }
+    }
+
+    @Test
     void completesJavaThroughTheEvaluator() {
         ReplacementOptions o = kernel.complete("String s = \"\"; s.toUpperC", 25);
         assertTrue(o.getReplacements().stream().anyMatch(r -> r.startsWith("toUpperCase")), o.getReplacements().toString());
