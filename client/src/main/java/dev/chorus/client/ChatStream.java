@@ -28,6 +28,9 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     private volatile Usage usage;
     private volatile boolean closed;
+    /** True while the iterating thread is inside a read; okio forbids closing the body under it. */
+    private volatile boolean reading;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean iterated;
 
     ChatStream(String name, Response response, Call call, String requestId) {
@@ -77,9 +80,11 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
                     return false;
                 }
                 String data;
+                reading = true;
                 try {
                     data = closed ? null : reader.next();
                 } catch (IOException e) {
+                    reading = false;
                     boolean byCaller = closed;
                     boolean interrupted = Thread.currentThread().isInterrupted();
                     end = true;
@@ -88,9 +93,15 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
                             : interrupted ? Failures.cancelled(name, "the reading thread was interrupted", e)
                             : Failures.fromIo(name, e, false, null, 1);
                 }
-                if (data == null) {
+                reading = false;
+                if (data == null || closed) {
+                    // closed by another thread while this one was reading: release here.
+                    boolean byCaller = data != null;
                     end = true;
                     close();
+                    if (byCaller) {
+                        throw Failures.cancelled(name, "the stream was closed", null);
+                    }
                     return false;
                 }
                 ChatChunk chunk;
@@ -124,11 +135,18 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
     /** Cancels the call if it is still running and releases the connection; idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         closed = true;
         call.cancel();
-        response.close();
+        // A thread blocked in a read is woken by the cancel and releases the body itself: closing
+        // it under a read in progress breaks okio's timeout bookkeeping.
+        if (!reading) {
+            release();
+        }
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            response.close();
+        }
     }
 }

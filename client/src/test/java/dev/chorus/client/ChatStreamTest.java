@@ -169,6 +169,38 @@ class ChatStreamTest {
         }
     }
 
+    @Test
+    void closingFromAnotherThreadWhileTheReaderIsBlockedCancelsTheReader() throws Exception {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String event = chunk("first", null);
+        String prefix = head + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n";
+        try (HangingServer hanging = new HangingServer(prefix);
+             ChatClient c = ChatClient.builder().baseUrl(hanging.baseUrl()).build()) {
+            ChatStream stream = c.chat().completions().stream(hi);
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.CountDownLatch firstRead = new java.util.concurrent.CountDownLatch(1);
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    for (ChatChunk chunk : stream) {
+                        firstRead.countDown();
+                    }
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            assertTrue(firstRead.await(10, TimeUnit.SECONDS));
+            Thread.sleep(200);   // let the reader block in the read of the next event (the server sends none)
+
+            stream.close();   // from this thread, under the reader's read: must not throw
+
+            reader.join(10_000);
+            assertFalse(reader.isAlive(), "the reader is still blocked");
+            assertTrue(hanging.clientClosed.await(10, TimeUnit.SECONDS), "server never saw the connection close");
+            var e = org.junit.jupiter.api.Assertions.assertInstanceOf(ChorusCancelledException.class, thrown.get());
+            assertEquals("POST /v1/chat/completions cancelled: the stream was closed", e.getMessage());
+        }
+    }
+
     private static List<String> toDeltas(ChatStream stream) {
         List<String> out = new ArrayList<>();
         stream.forEach(c -> out.add(c.delta()));

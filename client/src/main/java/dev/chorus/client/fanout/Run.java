@@ -393,6 +393,11 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                         break;
                     }
                 }
+                if (attempt == 1) {
+                    // Start and latency count from the first request, not from the wait for a
+                    // rate-limit permit: with --rps the start offsets show the pacing.
+                    begin = System.nanoTime();
+                }
                 attempts = attempt;
                 Attempt guard = new Attempt(Thread.currentThread());
                 ScheduledFuture<?> timer = config.itemTimeout == null ? null

@@ -452,6 +452,19 @@ class FanOutTest {
     }
 
     @Test
+    void startOffsetsShowTheRatePacingNotTheQueue() {
+        // 20 permits/s, burst 1: the fifth permit cannot come before 200 ms after the first, so
+        // the start offsets must spread over at least that (a lower bound; a slow machine only adds).
+        var limiter = dev.chorus.client.async.RateLimiter.of(20, 1,
+                System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)));
+        FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(8).rateLimiter(limiter).build();
+        FanOutResult<Integer, Integer> r = f.run(range(5), (in, ctx) -> in);
+        List<Duration> starts = r.items().stream().map(ItemResult::start).sorted().toList();
+        Duration spread = starts.get(4).minus(starts.get(0));
+        assertTrue(spread.toMillis() >= 150, "start offsets spread " + spread + ": " + starts);
+    }
+
+    @Test
     void theSummarySaysWhatHappened() {
         FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(2).build();
         FanOutResult<Integer, Integer> r = f.run(range(4), (in, ctx) -> {
