@@ -15,10 +15,22 @@ import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
+import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
+import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import org.dflib.jjava.jupyter.kernel.magic.MagicArgsParseException;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
+import org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler;
+import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.magic.UndefinedMagicException;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.messages.ContentType;
+import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageContext;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
@@ -28,6 +40,8 @@ import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
+import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -40,14 +54,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +73,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The Chorus Java kernel: evaluates cells with an in-process JShell, runs magics, renders values and
@@ -88,9 +108,9 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     private static final Object NO_VALUE = new Object();
 
     /** The imports every notebook starts with: the evaluator's defaults and the {@link Notebook} functions. */
-    public static final List<String> IMPORTS = java.util.stream.Stream.concat(
+    public static final List<String> IMPORTS = Stream.concat(
             EvaluatorOptions.DEFAULT_IMPORTS.stream(),
-            java.util.stream.Stream.of("import static dev.chorus.kernel.Notebook.*;")).toList();
+            Stream.of("import static dev.chorus.kernel.Notebook.*;")).toList();
 
     private final CellPublisher publisher;
     private final CellHistory history;
@@ -107,11 +127,11 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean closed;
 
-    private record Parts(String name, String version, org.dflib.jjava.jupyter.kernel.comm.CommManager comms,
-                         org.dflib.jjava.jupyter.kernel.display.Renderer renderer,
-                         org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler transpiler,
-                         org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry registry, boolean extensions,
-                         org.dflib.jjava.jupyter.kernel.util.StringStyler styler) {
+    private record Parts(String name, String version, CommManager comms,
+                         Renderer renderer,
+                         MagicTranspiler transpiler,
+                         MagicsRegistry registry, boolean extensions,
+                         StringStyler styler) {
     }
 
     private ChorusKernel(Builder b, Parts p, CellPublisher publisher, CellHistory history) {
@@ -203,7 +223,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> Message<T> message(MessageContext parent, org.dflib.jjava.jupyter.messages.ContentType<T> content) {
+    private static <T> Message<T> message(MessageContext parent, ContentType<T> content) {
         return new Message<>(parent, content.getType(), (T) content);
     }
 
@@ -261,7 +281,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         }
         if (storeHistory) {
             history.add(count, code, result == null ? "" : String.valueOf(result.getData(
-                    org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN)));
+                    MIMEType.TEXT_PLAIN)));
         }
         return new Execution(count, result, error);
     }
@@ -284,12 +304,12 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     }
 
     /** Evaluates Jupyter's user_expressions on the cell thread, after the cell. */
-    private java.util.Map<String, Object> userExpressions(
-            java.util.Map<String, String> expressions) {
+    private Map<String, Object> userExpressions(
+            Map<String, String> expressions) {
         if (expressions == null || expressions.isEmpty()) {
             return Collections.emptyMap();
         }
-        java.util.Map<String, Object> out = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Object> out = new ConcurrentHashMap<>();
         Future<?> f = cellExecutor.submit(() -> expressions.forEach((name, expr) -> {
             try {
                 Object v = runCell(expr);
@@ -310,32 +330,32 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     }
 
     @Override
-    protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<org.dflib.jjava.jupyter.messages.request.KernelInfoRequest> message) {
+    protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
         env.setBusyDeferIdle();
-        env.reply(new Replies.KernelInfo(org.dflib.jjava.jupyter.messages.Header.PROTOCOL_VERISON, name, version,
+        env.reply(new Replies.KernelInfo(Header.PROTOCOL_VERISON, name, version,
                 getLanguageInfo(), getBanner(), getHelpLinks()));
     }
 
     @Override
-    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<org.dflib.jjava.jupyter.messages.request.HistoryRequest> message) {
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> message) {
         var request = message.getContent();
         env.setBusyDeferIdle();
-        Set<org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag> flags =
-                java.util.EnumSet.noneOf(org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.class);
+        Set<HistoryManager.ResultFlag> flags =
+                EnumSet.noneOf(HistoryManager.ResultFlag.class);
         if (request.includeOutput()) {
-            flags.add(org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.INCLUDE_OUTPUT);
+            flags.add(HistoryManager.ResultFlag.INCLUDE_OUTPUT);
         }
-        List<org.dflib.jjava.jupyter.kernel.history.HistoryEntry> entries = switch (request.getAccessType()) {
-            case TAIL -> history.lookupTail(((org.dflib.jjava.jupyter.messages.request.HistoryRequest.Tail) request)
+        List<HistoryEntry> entries = switch (request.getAccessType()) {
+            case TAIL -> history.lookupTail(((HistoryRequest.Tail) request)
                     .getMaxReturnLength(), flags);
             case RANGE -> {
-                var r = (org.dflib.jjava.jupyter.messages.request.HistoryRequest.Range) request;
+                var r = (HistoryRequest.Range) request;
                 yield history.lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
             }
             case SEARCH -> {
-                var r = (org.dflib.jjava.jupyter.messages.request.HistoryRequest.Search) request;
+                var r = (HistoryRequest.Search) request;
                 if (r.filterUnique()) {
-                    flags.add(org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.UNIQUE);
+                    flags.add(HistoryManager.ResultFlag.UNIQUE);
                 }
                 yield history.search(r.getPattern(), r.getMaxReturnLength(), flags);
             }
@@ -403,7 +423,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     }
 
     /** Publishes a message now, attributed like any output of the calling thread. */
-    void publishNow(org.dflib.jjava.jupyter.messages.ContentType<?> content) {
+    void publishNow(ContentType<?> content) {
         publisher.publish(content);
     }
 
@@ -600,16 +620,16 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         return registeredMagic("cellMagics", name);
     }
 
-    private final java.util.Map<String, Object> knownMagics = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> knownMagics = new ConcurrentHashMap<>();
 
     /** Registers a line magic through the kernel so its usage can be found. */
-    public void registerLineMagic(String name, org.dflib.jjava.jupyter.kernel.magic.LineMagic<?, ?> magic) {
+    public void registerLineMagic(String name, LineMagic<?, ?> magic) {
         magicsRegistry.registerLineMagic(name, magic);
         knownMagics.put("lineMagics:" + name, magic);
     }
 
     /** Registers a cell magic through the kernel so its usage can be found. */
-    public void registerCellMagic(String name, org.dflib.jjava.jupyter.kernel.magic.CellMagic<?, ?> magic) {
+    public void registerCellMagic(String name, CellMagic<?, ?> magic) {
         magicsRegistry.registerCellMagic(name, magic);
         knownMagics.put("cellMagics:" + name, magic);
     }
@@ -624,7 +644,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         try {
             var f = magicsRegistry.getClass().getDeclaredField(field);
             f.setAccessible(true);
-            return ((java.util.Map<String, Object>) f.get(magicsRegistry)).get(name);
+            return ((Map<String, Object>) f.get(magicsRegistry)).get(name);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -710,7 +730,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         List<String> out = new ArrayList<>();
         if (word.startsWith("-")) {
             String usage = usage(m.name(), m.cell()).orElse("");
-            java.util.regex.Matcher opt = java.util.regex.Pattern.compile("--[A-Za-z][\\w-]*").matcher(usage);
+            Matcher opt = Pattern.compile("--[A-Za-z][\\w-]*").matcher(usage);
             Set<String> options = new TreeSet<>();
             while (opt.find()) {
                 options.add(opt.group());
