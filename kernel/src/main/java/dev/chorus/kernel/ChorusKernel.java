@@ -441,7 +441,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
             Set<String> names = body != null ? magicsRegistry.getCellMagicNames() : magicsRegistry.getLineMagicNames();
             String prefix = body != null ? "%%" : "%";
             String hint = closest(m.name(), names).map(s -> " (did you mean " + prefix + s + "?)").orElse("");
-            String line = "Failed to process '" + m.command() + "': unknown " + (body != null ? "cell" : "line")
+            String line = "Failed to process '" + m.quoted() + "': unknown " + (body != null ? "cell" : "line")
                     + " magic " + prefix + m.name() + hint;
             throw magicError(line, List.of("%help lists every magic with its usage"));
         } catch (InterruptedException | CancellationException e) {
@@ -450,7 +450,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 throw interrupted();
             }
-            throw magicError(failure(m, e.getMessage()), usageLines(m.name(), body != null));
+            throw magicError(failure(m, e.getMessage()), usageFor(e, m.name(), body != null));
         } catch (Exception e) {
             if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
                 throw interrupted();
@@ -461,11 +461,28 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         }
     }
 
+    /**
+     * The usage lines under a bad-argument error: an exception with a public {@code String usage()}
+     * decides (null: the work failed, not the arguments, so no usage), else the magic's own usage.
+     */
+    private List<String> usageFor(Exception e, String name, boolean cell) {
+        try {
+            Method m = e.getClass().getMethod("usage");
+            if (m.getReturnType() == String.class) {
+                String own = (String) m.invoke(e);
+                return own == null || own.isBlank() ? List.of() : List.of("Usage: " + own.strip());
+            }
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // no usage() on this exception: the magic's own usage applies
+        }
+        return usageLines(name, cell);
+    }
+
     private static String failure(MagicLine m, String message) {
         if (message != null && message.startsWith("Failed to process")) {
             return message;
         }
-        return "Failed to process '" + m.command() + "': " + message;
+        return "Failed to process '" + m.quoted() + "': " + message;
     }
 
     private static String describe(Throwable e) {

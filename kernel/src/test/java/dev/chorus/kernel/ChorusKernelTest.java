@@ -121,7 +121,7 @@ class ChorusKernelTest {
     }
 
     /** A magic from "another module": declares its usage by the public usage() convention only. */
-    public static final class LateMagic implements LineMagic<String, BaseKernel> {
+    public static class LateMagic implements LineMagic<String, BaseKernel> {
         public String usage() {
             return "%late WHATEVER\n  Registered after start.";
         }
@@ -161,6 +161,39 @@ class ChorusKernelTest {
         assertEquals("%help lists every magic with its usage", ex.traceback().get(1));
         Execution cell = kernel.execute("%%nosuch\nbody");
         assertEquals("Failed to process '%%nosuch': unknown cell magic %%nosuch", cell.error().evalue());
+    }
+
+    @Test
+    void quotedCommandsMaskSecretOptionValues() {
+        Execution ex = kernel.execute("%zzqq --secret abc123 --api-key=xyz789 --token $TOK --key-id visible");
+        assertEquals("Failed to process '%zzqq --secret *** --api-key=*** --token $TOK --key-id visible': "
+                + "unknown line magic %zzqq", ex.error().evalue());
+        assertFalse(String.join("\n", ex.traceback()).contains("abc123"));
+    }
+
+    @Test
+    void anExceptionWithoutUsageMeansTheWorkFailed() {
+        kernel.getMagicsRegistry().registerLineMagic("work", new LateMagic() {
+            @Override
+            public String eval(BaseKernel kernel, List<String> args) {
+                throw new WorkFailed("server answered 503");
+            }
+        });
+        Execution ex = kernel.execute("%work now");
+        assertEquals(List.of("Failed to process '%work now': server answered 503"), ex.traceback());
+    }
+
+    /** Like the magics module's exception: a usage() of null says the arguments were fine. */
+    public static final class WorkFailed extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        WorkFailed(String message) {
+            super(message);
+        }
+
+        public String usage() {
+            return null;
+        }
     }
 
     @Test

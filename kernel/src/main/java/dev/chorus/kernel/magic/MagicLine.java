@@ -14,6 +14,39 @@ import java.util.List;
  */
 public record MagicLine(String name, List<String> args, String rest, boolean cell, String command) {
 
+    private static final java.util.regex.Pattern SECRET_OPTION =
+            java.util.regex.Pattern.compile("(?i)--(?:[\\w-]*(?:secret|password|passwd|token)[\\w-]*|(?:[\\w-]+-)?key|api-?key)");
+
+    /**
+     * The command for error messages, with the values of secret-looking options ({@code --secret},
+     * {@code --api-key}, {@code --token}, {@code --password}, {@code --key}) masked as {@code ***};
+     * a {@code $VARIABLE} reference stays visible.
+     */
+    public String quoted() {
+        StringBuilder sb = new StringBuilder(cell ? "%%" : "%").append(name);
+        boolean maskNext = false;
+        for (String a : split(rest)) {
+            String shown = a;
+            if (maskNext) {
+                shown = a.startsWith("$") ? a : "***";
+                maskNext = false;
+            } else {
+                int eq = a.indexOf('=');
+                String opt = eq >= 0 ? a.substring(0, eq) : a;
+                if (SECRET_OPTION.matcher(opt).matches()) {
+                    if (eq >= 0) {
+                        String v = a.substring(eq + 1);
+                        shown = opt + "=" + (v.startsWith("$") ? v : "***");
+                    } else {
+                        maskNext = true;
+                    }
+                }
+            }
+            sb.append(' ').append(shown.isEmpty() || shown.contains(" ") ? "\"" + shown + "\"" : shown);
+        }
+        return sb.toString();
+    }
+
     /** True when the line (ignoring leading blanks) starts a magic: {@code %} or {@code %%} and a letter. */
     public static boolean isMagicLine(String line) {
         String s = line.stripLeading();
