@@ -1,5 +1,6 @@
 """Notebooks executed headless by nbclient on the Chorus kernel, outputs checked; and the
 committed notebooks checked against the pattern catalogue (shared/tools/pattern-coverage)."""
+import functools
 import glob
 import os
 import subprocess
@@ -16,6 +17,7 @@ NOTEBOOKS = sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "no
 COVERAGE_TOOL = os.path.join(os.path.dirname(ROOT), "shared", "tools", "pattern-coverage")
 
 
+@functools.lru_cache(maxsize=None)
 def execute(name, timeout=300):
     path = os.path.join(ROOT, "notebooks", name)
     nb = nbformat.read(path, as_version=4)
