@@ -290,7 +290,8 @@ class JShellEvaluatorTest {
             EvalResult.RuntimeError so = assertInstanceOf(EvalResult.RuntimeError.class, deep);
             assertEquals("java.lang.StackOverflowError", so.type());
             assertEquals(42, so.traceLines().size(), so.text());
-            assertEquals("    at down (cell 7, line 2)", so.traceLines().get(1));
+            // The overflow strikes either in the method's entry check (line 1) or in the call (line 2).
+            assertTrue(so.traceLines().get(1).matches("    at down \\(cell 7, line [12]\\)"), so.traceLines().get(1));
             assertTrue(so.traceLines().get(41).matches("    \\.\\.\\. \\d+ more notebook frames"), so.traceLines().get(41));
         }
     }
