@@ -5,6 +5,7 @@ import dev.chorus.client.fanout.FanOut;
 import dev.chorus.client.fanout.FanOutResult;
 import dev.chorus.client.fanout.ItemResult;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +55,9 @@ public class FanOutBench {
             if (w > 0) {
                 run(client, w, c, stream);
             }
+            long cpu0 = processCpuNanos();
             FanOutResult<Integer, ChatCompletion> r = run(client, n, c, stream);
+            long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
             long first = Long.MAX_VALUE;
             long last = 0;
             for (ItemResult<Integer, ChatCompletion> item : r.items()) {
@@ -67,9 +70,10 @@ public class FanOutBench {
             int ok = r.ok().size();
             System.out.printf(Locale.ROOT, "RESULT wall_s=%.3f ok=%d err=%d%n", wall, ok, n - ok);
             var s = r.summary();
-            System.out.printf(Locale.ROOT, "INFO req_s=%.0f efficiency=%.3f p50_ms=%d p95_ms=%d max_ms=%d peak_rss_mb=%d%n",
+            System.out.printf(Locale.ROOT, "INFO req_s=%.0f efficiency=%.3f p50_ms=%d p95_ms=%d max_ms=%d peak_rss_mb=%d"
+                            + " cpu_ms_per_1000=%.0f%n",
                     wall > 0 ? n / wall : 0, s.efficiency(), s.p50().toMillis(), s.p95().toMillis(), s.max().toMillis(),
-                    peakRssMb());
+                    peakRssMb(), cpuMs * 1000.0 / n);
             if (!s.failuresByCause().isEmpty()) {
                 System.out.println("INFO failures " + s.failuresByCause() + " e.g. " + r.failed().get(0).error());
             }
@@ -102,6 +106,14 @@ public class FanOutBench {
             Thread.sleep(ms);
         }
         return in;
+    }
+
+    /** CPU time (user + system, all threads) of this process so far, or 0 when the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** VmHWM of this process (Linux), or -1. */

@@ -34,8 +34,9 @@ import okhttp3.RequestBody;
  *
  * <p>Thread-safe: share one instance across all threads and fan-out items. Blocking calls are
  * cheap on virtual threads and answer {@link Thread#interrupt()} by cancelling the HTTP call and
- * throwing {@link ChorusCancelledException} with the interrupt flag restored. HTTP work runs on
- * virtual threads owned by this client. The creator closes it: {@link #close()} cancels calls in
+ * throwing {@link ChorusCancelledException} with the interrupt flag restored. A blocking call made
+ * on a virtual thread runs its first attempt on that thread; other HTTP work runs on virtual
+ * threads owned by this client. The creator closes it: {@link #close()} cancels calls in
  * flight, stops its threads and drops pooled connections. Every failure is a
  * {@link ChorusException} whose message names the call and holds no secret.
  */
@@ -86,7 +87,7 @@ public final class ChatClient implements AutoCloseable {
             this.auth = null;
         }
         this.http = auth == null ? base : base.newBuilder().addInterceptor(auth).build();
-        this.transport = new Transport(http, b.sleeper, b.clock, b.maxRetries);
+        this.transport = new Transport(http, b.sleeper, b.clock, b.maxRetries, b.maxConcurrentRequests);
         this.completionsUrl = endpoint("chat/completions");
         this.completionsCall = "POST " + completionsUrl.encodedPath();
     }
@@ -219,7 +220,12 @@ public final class ChatClient implements AutoCloseable {
         }
 
         public ChatCompletion create(ChatRequest request, RequestOptions options) {
-            return await(createAsync(request, options), completionsCall);
+            Objects.requireNonNull(options, "options");
+            byte[] body = Json.chatRequest(request, modelOf(request), false);
+            Request http = request(completionsUrl, options, "application/json")
+                    .post(RequestBody.create(body, JSON)).build();
+            Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, false), completionsCall);
+            return Json.completion(completionsCall, r.body(), r.requestId(), r.attempts());
         }
 
         public CompletableFuture<ChatCompletion> createAsync(ChatRequest request) {
@@ -270,7 +276,7 @@ public final class ChatClient implements AutoCloseable {
             byte[] body = Json.chatRequest(request, modelOf(request), true);
             Request http = request(completionsUrl, options, "text/event-stream")
                     .post(RequestBody.create(body, JSON)).build();
-            Transport.Reply r = await(transport.execute(completionsCall, http, options, true), completionsCall);
+            Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, true), completionsCall);
             return new ChatStream(completionsCall, r.response(), r.call(), r.requestId());
         }
     }

@@ -1,10 +1,13 @@
 package dev.chorus.client.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.chorus.client.ChatChunk;
 import dev.chorus.client.ChatCompletion;
 import dev.chorus.client.ChatRequest;
@@ -29,8 +32,12 @@ import java.util.Set;
  * {@link dev.chorus.client.MalformedResponseException} naming the call.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    // Jackson's default buffer recycling is per thread, and every fan-out item runs on a fresh
+    // virtual thread: without a shared pool each request allocates its buffers anew (tens of KB).
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectReader COMPLETION = MAPPER.readerFor(WireCompletion.class);
 
     private static final Set<String> OWN_FIELDS =
             Set.of("model", "messages", "max_tokens", "temperature", "top_p", "stop", "stream", "stream_options");
@@ -123,7 +130,7 @@ public final class Json {
     public static ChatCompletion completion(String call, byte[] body, String requestId, int attempts) {
         WireCompletion w;
         try {
-            w = MAPPER.readValue(body, WireCompletion.class);
+            w = COMPLETION.readValue(body);
         } catch (IOException | RuntimeException e) {
             throw Failures.malformed(call, 200, requestId, "not a chat completion (" + shortProblem(e) + ")", e);
         }
@@ -145,7 +152,7 @@ public final class Json {
     public static ChatChunk chunk(String call, String data, String requestId) {
         WireCompletion w;
         try {
-            w = MAPPER.readValue(data, WireCompletion.class);
+            w = COMPLETION.readValue(data);
         } catch (IOException | RuntimeException e) {
             throw Failures.malformed(call, 200, requestId, "bad stream event " + preview(data) + " ("
                     + shortProblem(e) + ")", e);

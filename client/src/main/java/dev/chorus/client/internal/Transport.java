@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -41,6 +42,7 @@ public final class Transport implements AutoCloseable {
     private final InstantSource clock;
     private final int defaultMaxRetries;
     private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+    private final Semaphore blockingSlots;
     private volatile boolean closed;
 
     /**
@@ -50,8 +52,10 @@ public final class Transport implements AutoCloseable {
     public record Reply(Response response, byte[] body, String requestId, int attempts, Call call) {
     }
 
-    public Transport(OkHttpClient http, Sleeper sleeper, InstantSource clock, int defaultMaxRetries) {
+    public Transport(OkHttpClient http, Sleeper sleeper, InstantSource clock, int defaultMaxRetries,
+                     int maxConcurrent) {
         this.http = http;
+        this.blockingSlots = new Semaphore(maxConcurrent);
         this.sleeper = sleeper;
         this.clock = clock;
         this.defaultMaxRetries = defaultMaxRetries;
@@ -68,6 +72,29 @@ public final class Transport implements AutoCloseable {
         int maxRetries = options.maxRetries() == null ? defaultMaxRetries : options.maxRetries();
         Exchange exchange = new Exchange(call, request, maxRetries, options.timeout(), stream);
         exchange.attempt();
+        return exchange.future;
+    }
+
+    /**
+     * Like {@link #execute}, but when the caller is a virtual thread the first attempt runs on it
+     * (OkHttp's blocking {@code execute()}) instead of hopping to the dispatcher and back: a
+     * fan-out item then costs one parked thread, not two, and no future hand-off. Retries, if
+     * any, continue as in {@link #execute}. A platform caller gets {@link #execute} as is, since
+     * interrupting a platform thread does not stop a blocking socket read.
+     *
+     * <p>An interrupt of the calling virtual thread closes its socket (the JDK does that for
+     * virtual threads); the future then fails with {@link dev.chorus.client.ChorusCancelledException}
+     * and the interrupt flag stays set. Blocking attempts in flight are capped at
+     * {@code maxConcurrent}, like the dispatcher caps asynchronous ones; waiters queue.
+     */
+    public CompletableFuture<Reply> executeOnCaller(String call, Request request, RequestOptions options,
+                                                    boolean stream) {
+        if (!Thread.currentThread().isVirtual()) {
+            return execute(call, request, options, stream);
+        }
+        int maxRetries = options.maxRetries() == null ? defaultMaxRetries : options.maxRetries();
+        Exchange exchange = new Exchange(call, request, maxRetries, options.timeout(), stream);
+        exchange.attemptOnCaller();
         return exchange.future;
     }
 
@@ -122,6 +149,8 @@ public final class Transport implements AutoCloseable {
         final boolean stream;
         volatile Call current;
         volatile int attempts;
+        /** The thread running a blocking attempt, while it runs. */
+        Thread caller;
 
         Exchange(String name, Request request, int maxRetries, Duration timeout, boolean stream) {
             this.name = name;
@@ -157,9 +186,51 @@ public final class Transport implements AutoCloseable {
             c.enqueue(this);
         }
 
+        /** One attempt on the calling (virtual) thread; its outcome goes where an enqueued one's would. */
+        void attemptOnCaller() {
+            if (closed) {
+                future.completeExceptionally(Failures.cancelled(name, "the client is closed", null));
+                return;
+            }
+            try {
+                blockingSlots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                future.completeExceptionally(Failures.cancelled(name, "the calling thread was interrupted", e));
+                return;
+            }
+            try {
+                attempts++;
+                Call c = http.newCall(request);
+                if (timeout != null) {
+                    c.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                current = c;
+                caller = Thread.currentThread();
+                Response response;
+                try {
+                    response = c.execute();
+                } catch (IOException e) {
+                    onFailure(c, e);
+                    return;
+                }
+                onResponse(c, response);
+            } finally {
+                caller = null;
+                blockingSlots.release();
+            }
+        }
+
         @Override
         public void onFailure(Call call, IOException e) {
             if (future.isDone()) {
+                return;
+            }
+            Thread self = Thread.currentThread();
+            if (self == caller && self.isInterrupted() && !closed) {
+                // The JDK closed the virtual thread's socket because the thread was interrupted.
+                call.cancel();
+                future.completeExceptionally(Failures.cancelled(name, "the calling thread was interrupted", e));
                 return;
             }
             ChorusException failure = closed ? Failures.cancelled(name, "the client is closed", e)
