@@ -122,6 +122,8 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     private final NotebookStream err;
     private final PrintStream oldOut;
     private final PrintStream oldErr;
+    private final PrintStream notebookOut;
+    private final PrintStream notebookErr;
     private final InputStream oldIn;
     private volatile Thread cellThread;
     private volatile boolean running;
@@ -167,9 +169,11 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         this.oldOut = System.out;
         this.oldErr = System.err;
         this.oldIn = System.in;
+        this.notebookOut = new PrintStream(out, true, StandardCharsets.UTF_8);
+        this.notebookErr = new PrintStream(err, true, StandardCharsets.UTF_8);
         if (b.captureSystemStreams) {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setOut(notebookOut);
+            System.setErr(notebookErr);
             System.setIn(InputStream.nullInputStream());
         }
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -260,10 +264,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         running = true;
         try {
             evaluator();
-            Object value = runCell(code);
-            if (value != NO_VALUE) {
-                result = value instanceof DisplayData d ? d : getRenderer().render(value);
-            }
+            result = display(runCell(code));
         } catch (CellException e) {
             error = e;
         } catch (RuntimeException | Error e) {
@@ -303,6 +304,28 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         }
     }
 
+    /**
+     * What a cell's final value shows, or null for nothing. Like JShell, {@code null} shows as {@code null};
+     * a {@link DisplayData} is shown as is; the console streams themselves (the value of a cell ending in
+     * {@code System.out.printf(...)}) show nothing, since their text was already printed.
+     */
+    private DisplayData display(Object value) {
+        if (value == NO_VALUE || isConsole(value)) {
+            return null;
+        }
+        if (value == null) {
+            return new DisplayData("null");
+        }
+        return value instanceof DisplayData d ? d : getRenderer().render(value);
+    }
+
+    /** Whether a value is the very System.out/System.err object: the current one, the kernel's, or the JVM's. */
+    private boolean isConsole(Object value) {
+        return value instanceof PrintStream p
+                && (p == System.out || p == System.err || p == notebookOut || p == notebookErr
+                || p == oldOut || p == oldErr || p == getIO().out || p == getIO().err);
+    }
+
     /** Evaluates Jupyter's user_expressions on the cell thread, after the cell. */
     private Map<String, Object> userExpressions(
             Map<String, String> expressions) {
@@ -312,9 +335,8 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         Map<String, Object> out = new ConcurrentHashMap<>();
         Future<?> f = cellExecutor.submit(() -> expressions.forEach((name, expr) -> {
             try {
-                Object v = runCell(expr);
-                DisplayData d = v == NO_VALUE ? new DisplayData("") : v instanceof DisplayData dd ? dd : getRenderer().render(v);
-                out.put(name, Replies.expressionValue(d));
+                DisplayData d = display(runCell(expr));
+                out.put(name, Replies.expressionValue(d == null ? new DisplayData("") : d));
             } catch (CellException e) {
                 out.put(name, Replies.expressionError(e));
             }

@@ -19,9 +19,12 @@ public final class Notebook {
     private Notebook() {
     }
 
-    /** Shows a value below the cell (rendered like a cell's result) and returns its display id. */
+    /**
+     * Shows a value below the cell (rendered like a cell's result; a {@link DisplayData} is shown as is)
+     * and returns its display id.
+     */
     public static String display(Object value) {
-        return show(kernel().getRenderer().render(value));
+        return show(render(value));
     }
 
     /** Shows a value as the given MIME types (e.g. "text/html") and returns its display id. */
@@ -29,9 +32,9 @@ public final class Notebook {
         return show(kernel().getRenderer().renderAs(value, mimeTypes));
     }
 
-    /** Replaces the output shown under a display id with a new value. */
+    /** Replaces the output shown under a display id with a new value (a {@link DisplayData} as is). */
     public static void updateDisplay(String id, Object value) {
-        kernel().getIO().display.updateDisplay(id, kernel().getRenderer().render(value));
+        kernel().getIO().display.updateDisplay(id, render(value));
     }
 
     /** Replaces the output shown under a display id with a new value rendered as the given MIME types. */
@@ -50,6 +53,13 @@ public final class Notebook {
         System.err.flush();
         ChorusKernel k = kernel();
         k.publishNow(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+    }
+
+    private static DisplayData render(Object value) {
+        if (value instanceof DisplayData d) {
+            return d;
+        }
+        return value == null ? new DisplayData("null") : kernel().getRenderer().render(value);
     }
 
     private static String show(DisplayData data) {

@@ -3,6 +3,7 @@ package dev.chorus.kernel;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
 import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
@@ -483,5 +484,55 @@ class ChorusKernelTest {
         Execution ex = kernel.execute("%late x \"y z\"");
         assertTrue(ex.ok(), () -> ex.traceback().toString());
         assertEquals("late:[x, y z]", ex.text().replace("\"", ""));
+    }
+
+    @Test
+    void aNullValueShowsNullLikeJShell() {
+        Execution put = kernel.execute("java.util.Map<String, String> fresh = new java.util.HashMap<>();\nfresh.put(\"a\", \"b\")");
+        assertTrue(put.ok(), () -> put.traceback().toString());
+        assertEquals("null", put.text());
+        assertEquals("null", Recorder.text(RECORDER.of(PublishExecuteResult.class).get(0)));
+        Execution literal = kernel.execute("null");
+        assertTrue(literal.ok(), () -> literal.traceback().toString());
+        assertEquals("null", literal.text());
+    }
+
+    @Test
+    void displayDataIsPublishedAsIs() throws Exception {
+        Execution ex = kernel.execute("""
+                var page = new org.dflib.jjava.jupyter.kernel.display.DisplayData("plain page");
+                page.putHTML("<b>page</b>");
+                String pageId = display(page);
+                var next = new org.dflib.jjava.jupyter.kernel.display.DisplayData("plain next");
+                next.putHTML("<i>next</i>");
+                updateDisplay(pageId, next);
+                pageId
+                """);
+        assertTrue(ex.ok(), () -> ex.traceback().toString());
+        PublishDisplayData shown = RECORDER.of(PublishDisplayData.class).get(0);
+        assertEquals("plain page", Recorder.text(shown));
+        assertEquals("<b>page</b>", shown.getData(MIMEType.TEXT_HTML));
+        assertEquals(ex.text().replace("\"", ""), shown.getDisplayId());
+        PublishUpdateDisplayData update = RECORDER.of(PublishUpdateDisplayData.class).get(0);
+        assertEquals("plain next", Recorder.text(update));
+        assertEquals("<i>next</i>", update.getData(MIMEType.TEXT_HTML));
+    }
+
+    @Test
+    void theConsoleStreamsAreNotACellValue() {
+        Execution printf = kernel.execute("System.out.printf(\"%d items%n\", 5)");
+        assertTrue(printf.ok(), () -> printf.traceback().toString());
+        assertNull(printf.result());
+        assertEquals("5 items\n", RECORDER.stdout());
+        for (String cell : List.of("System.out.append(\"a\")", "System.out.format(\"b\")", "System.err.append(\"c\")",
+                "org.dflib.jjava.jupyter.kernel.BaseKernel.notebookKernel().getIO().out.append(\"d\")")) {
+            Execution ex = kernel.execute(cell);
+            assertTrue(ex.ok(), () -> cell + ": " + ex.traceback());
+            assertNull(ex.result(), cell);
+        }
+        assertTrue(RECORDER.of(PublishExecuteResult.class).isEmpty(), RECORDER.messages().toString());
+        Execution other = kernel.execute("new java.io.PrintStream(new java.io.ByteArrayOutputStream()).append(\"e\")");
+        assertTrue(other.ok(), () -> other.traceback().toString());
+        assertTrue(other.text().startsWith("java.io.PrintStream@"), other.text());
     }
 }
