@@ -24,7 +24,9 @@ public final class Main {
     static final String USAGE = """
             Usage: chorus COMMAND [ARGS]
               kernel CONNECTION_FILE                 run the Jupyter kernel (started by Jupyter)
-              run FILE.ipynb|FILE.jsh [--out FILE]   execute a notebook or script headless; exits 1 at the first failing cell
+              run FILE.ipynb|FILE.jsh [--out FILE] [--verbose]
+                                                     execute a notebook or script headless, one progress line per
+                                                     cell (--verbose: and its outputs); exits 1 at the first failing cell
               kernelspec install [--user|--prefix DIR] [--java JAVA] [--name NAME]
                                                      register the kernel with Jupyter (default --user, name chorus)
               sandbox [--port N]                     run the offline OpenAI-compatible sandbox server

@@ -29,11 +29,13 @@ import java.util.Map;
 
 /**
  * {@code chorus run FILE.ipynb|FILE.jsh [--out FILE]}: executes every code cell in a fresh in-process
- * kernel (no ZeroMQ, no Jupyter), echoes the outputs as text and, with {@code --out}, writes the notebook
- * with its outputs (nbformat 4).
+ * kernel (no ZeroMQ, no Jupyter), prints one progress line per cell ({@code [3/17] ok 120 ms}) and, with
+ * {@code --out}, writes the notebook with its outputs (nbformat 4). With {@code --verbose} the outputs are
+ * echoed as text as well, once each, before their cell's progress line.
  *
- * <p>Stops at the first failing cell: prints {@code Cell N failed: ENAME: EVALUE} and its traceback to
- * stderr, still writes {@code --out}, and returns 1. A {@code .jsh} file runs as one cell.
+ * <p>Stops at the first failing cell: prints {@code [N/M] failed T ms} to stdout, then
+ * {@code Cell K failed: ENAME: EVALUE} (K counts every cell of the notebook) and its traceback to stderr,
+ * still writes {@code --out}, and returns 1. A {@code .jsh} file runs as one cell.
  * Not thread-safe; one run per instance.
  */
 public final class NotebookRun implements Outlet {
@@ -42,10 +44,12 @@ public final class NotebookRun implements Outlet {
     private static final Gson GSON = new Gson();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** Where outputs are echoed as text, or null (without --verbose). */
     private final PrintStream echo;
     private final Map<String, List<ObjectNode>> displays = new HashMap<>();
     private volatile ArrayNode outputs = NODES.arrayNode();
     private volatile boolean clearOnNext;
+    private boolean echoOpenLine;
 
     private NotebookRun(PrintStream echo) {
         this.echo = echo;
@@ -53,20 +57,21 @@ public final class NotebookRun implements Outlet {
 
     static int main(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Map<String, String> opts = new LinkedHashMap<>();
-        List<String> pos = Main.positional(args, opts, List.of("--out"), List.of());
+        List<String> pos = Main.positional(args, opts, List.of("--out"), List.of("--verbose"));
         if (pos.size() != 1) {
             throw new Main.UsageException(pos.isEmpty() ? "run: missing FILE" : "run: expected one FILE");
         }
         Path in = Path.of(pos.get(0));
         Path outFile = opts.containsKey("--out") ? Path.of(opts.get("--out")) : null;
-        return run(in, outFile, out, err);
+        return run(in, outFile, opts.containsKey("--verbose"), out, err);
     }
 
     /**
      * Runs a notebook or script; returns 0 when every cell succeeded, 1 at the first failing cell (or an
      * unreadable file).
      */
-    public static int run(Path file, Path outFile, PrintStream out, PrintStream err) throws IOException {
+    public static int run(Path file, Path outFile, boolean verbose, PrintStream out, PrintStream err)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             err.println("chorus run: no such file '" + file + "'");
             return 1;
@@ -82,24 +87,33 @@ public final class NotebookRun implements Outlet {
         } else {
             notebook = scriptNotebook(Files.readString(file));
         }
-        NotebookRun run = new NotebookRun(out);
+        NotebookRun run = new NotebookRun(verbose ? out : null);
         int status = 0;
+        ArrayNode cells = (ArrayNode) notebook.get("cells");
+        int total = 0;
+        for (JsonNode c : cells) {
+            if (runnable(c)) {
+                total++;
+            }
+        }
         try (ChorusKernel kernel = ChorusKernel.builder().outlet(run).build()) {
-            ArrayNode cells = (ArrayNode) notebook.get("cells");
+            int done = 0;
             for (int i = 0; i < cells.size(); i++) {
-                if (!(cells.get(i) instanceof ObjectNode cell) || !"code".equals(cell.path("cell_type").asText())) {
+                if (!runnable(cells.get(i))) {
                     continue;
                 }
+                ObjectNode cell = (ObjectNode) cells.get(i);
                 String source = source(cell.get("source"));
-                if (source.isBlank()) {
-                    continue;
-                }
                 run.outputs = NODES.arrayNode();
                 run.clearOnNext = false;
                 cell.set("outputs", run.outputs);
+                long start = System.nanoTime();
                 Execution ex = kernel.execute(source);
+                long millis = (System.nanoTime() - start) / 1_000_000;
                 cell.put("execution_count", ex.count());
                 cell.set("outputs", run.outputs);
+                run.endEchoLine();
+                out.println("[" + (++done) + "/" + total + "] " + (ex.ok() ? "ok " : "failed ") + millis + " ms");
                 if (!ex.ok()) {
                     err.println("Cell " + (i + 1) + " failed: " + ex.error().ename() + ": " + ex.error().evalue());
                     for (String line : ex.error().traceback()) {
@@ -118,6 +132,32 @@ public final class NotebookRun implements Outlet {
             JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(outFile.toFile(), notebook);
         }
         return status;
+    }
+
+    private static boolean runnable(JsonNode cell) {
+        return cell instanceof ObjectNode o && "code".equals(o.path("cell_type").asText())
+                && !source(o.get("source")).isBlank();
+    }
+
+    /** Ends a partial echoed line (text printed without a newline) so the progress line starts on its own. */
+    private synchronized void endEchoLine() {
+        if (echo != null && echoOpenLine) {
+            echo.println();
+            echoOpenLine = false;
+        }
+    }
+
+    private synchronized void echo(String text, boolean line) {
+        if (echo == null || text.isEmpty()) {
+            return;
+        }
+        if (line) {
+            endEchoLine();
+            echo.println(text);
+        } else {
+            echo.print(text);
+            echoOpenLine = !text.endsWith("\n");
+        }
     }
 
     private static ObjectNode scriptNotebook(String code) {
@@ -181,12 +221,12 @@ public final class NotebookRun implements Outlet {
             } else {
                 outputs.add(NODES.objectNode().put("output_type", "stream").put("name", name).put("text", s.getText()));
             }
-            echo.print(s.getText());
+            echo(s.getText(), false);
         } else if (content instanceof PublishExecuteResult r) {
             ObjectNode o = NODES.objectNode().put("output_type", "execute_result").put("execution_count", r.getCount());
             o.setAll(bundle(r));
             outputs.add(o);
-            echo.println(text(o));
+            echo(text(o), true);
         } else if (content instanceof PublishDisplayData d) {
             ObjectNode o = NODES.objectNode().put("output_type", "display_data");
             o.setAll(bundle(d));
@@ -194,7 +234,7 @@ public final class NotebookRun implements Outlet {
             if (d.getDisplayId() != null) {
                 displays.computeIfAbsent(d.getDisplayId(), k -> new ArrayList<>()).add(o);
             }
-            echo.println(text(o));
+            echo(text(o), true);
         } else if (content instanceof PublishError e) {
             ArrayNode tb = NODES.arrayNode();
             e.getStacktrace().forEach(tb::add);

@@ -57,7 +57,19 @@ class NotebookRunTest {
         JsonNode third = cells.get(3).get("outputs").get(0);
         assertEquals("display_data", third.get("output_type").asText());
         assertTrue(third.get("data").get("text/plain").asText().contains("shown"));
-        assertTrue(out.toString().contains("hi 2\n42"), out.toString());
+        assertTrue(out.toString().matches("\\[1/3] ok \\d+ ms\n\\[2/3] ok \\d+ ms\n\\[3/3] ok \\d+ ms\n"), out.toString());
+    }
+
+    @Test
+    void verboseEchoesEveryOutputOnceBeforeItsProgressLine(@TempDir Path dir) throws Exception {
+        Path nb = dir.resolve("verbose.ipynb");
+        Files.writeString(nb, notebook(
+                "System.out.println(\"hi\");\n21 * 2",
+                "System.out.print(\"no newline\");\nString shownId = display(\"shown\");"));
+        int status = run("run", nb.toString(), "--verbose");
+        assertEquals(0, status, err.toString());
+        String text = out.toString().replaceAll("ok \\d+ ms", "ok T ms");
+        assertEquals("hi\n42\n[1/2] ok T ms\nno newline\nshown\n[2/2] ok T ms\n", text);
     }
 
     @Test
@@ -71,6 +83,7 @@ class NotebookRunTest {
         int status = run("run", nb.toString(), "--out", executed.toString());
         assertEquals(1, status);
         assertTrue(err.toString().startsWith("Cell 3 failed: IllegalArgumentException: bad cell\n"), err.toString());
+        assertTrue(out.toString().matches("\\[1/3] ok \\d+ ms\n\\[2/3] failed \\d+ ms\n"), out.toString());
         JsonNode cells = new ObjectMapper().readTree(executed.toFile()).get("cells");
         JsonNode error = cells.get(2).get("outputs").get(0);
         assertEquals("error", error.get("output_type").asText());
@@ -86,7 +99,7 @@ class NotebookRunTest {
         Files.writeString(jsh, "var names = java.util.List.of(\"a\", \"b\");\nfor (var n : names) System.out.println(\"item \" + n);\n");
         int status = run("run", jsh.toString());
         assertEquals(0, status, err.toString());
-        assertEquals("item a\nitem b\n", out.toString());
+        assertTrue(out.toString().matches("\\[1/1] ok \\d+ ms\n"), out.toString());
     }
 
     @Test
