@@ -16,13 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code chorus kernelspec install}: writes the Jupyter kernelspec ({@code kernel.json}) that starts this
  * kernel with {@code java ... dev.chorus.kernel.Main kernel {connection_file}}.
  *
- * <p>The JVM flags come from one place, the {@code kernel-jvm.options} resource. Fails with an
- * {@link IOException} naming the folder it could not write.
+ * <p>The JVM flags come from one place, the {@code kernel-jvm.options} resource; flags that only newer
+ * JVMs know are written only when the kernel's java is that new (its version is probed once, at install).
+ * Fails with an {@link IOException} naming the folder it could not write.
  */
 final class Kernelspec {
 
@@ -80,7 +84,7 @@ final class Kernelspec {
         // one archive per Java, class path and jar build: an archive made for other jars cannot be mapped,
         // and the JVM does not recreate an archive whose jars changed
         String key = Integer.toHexString((java + File.pathSeparator + cp + jarStamps(cp)).hashCode());
-        argv.addAll(jvmOptions(cache.resolve("chorus-" + Version.VERSION + "-" + key + ".jsa")));
+        argv.addAll(jvmOptions(cache.resolve("chorus-" + Version.VERSION + "-" + key + ".jsa"), javaFeature(java)));
         argv.add("-cp");
         argv.add(cp);
         argv.add(Main.class.getName());
@@ -110,8 +114,58 @@ final class Kernelspec {
         return sb.toString();
     }
 
-    /** The kernel's JVM flags, from the {@code kernel-jvm.options} resource (one per line, # comments). */
-    static List<String> jvmOptions(Path cdsArchive) throws IOException {
+    /** The oldest Java Chorus runs on: assumed when a java's version cannot be found out. */
+    static final int MIN_JAVA = 21;
+
+    private static final Pattern SINCE = Pattern.compile("\\[(\\d+)\\+]\\s*(\\S.*)");
+    private static final Pattern VERSION_LINE = Pattern.compile("(?m)^\\s*java\\.specification\\.version = (\\d+)");
+    private static final Pattern RELEASE_LINE = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+
+    /**
+     * The feature version (21, 25, ...) of a java binary: this JVM's own when it is this JVM, else the
+     * {@code release} file of its Java home, else what {@code java -XshowSettings:properties -version} says;
+     * {@link #MIN_JAVA} when none of these answers, so no flag unknown to the oldest supported Java is written.
+     */
+    static int javaFeature(String java) {
+        if (java.equals(currentJava())) {
+            return Runtime.version().feature();
+        }
+        try {
+            Path bin = Path.of(java).toAbsolutePath().getParent();
+            Path release = bin == null || bin.getParent() == null ? null : bin.getParent().resolve("release");
+            if (release != null && Files.isRegularFile(release)) {
+                Matcher m = RELEASE_LINE.matcher(Files.readString(release));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no readable release file: ask the java itself
+        }
+        try {
+            Process p = new ProcessBuilder(java, "-XshowSettings:properties", "-version").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            // the few kilobytes of output fit in the pipe: wait first, so a java that hangs cannot block us
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return MIN_JAVA;
+            }
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = VERSION_LINE.matcher(text);
+            return m.find() ? Integer.parseInt(m.group(1)) : MIN_JAVA;
+        } catch (IOException | RuntimeException e) {
+            return MIN_JAVA;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return MIN_JAVA;
+        }
+    }
+
+    /**
+     * The kernel's JVM flags for a java of the given feature version, from the {@code kernel-jvm.options}
+     * resource: one per line, # comments, a {@code [N+]} prefix for flags that need Java N or newer.
+     */
+    static List<String> jvmOptions(Path cdsArchive, int javaFeature) throws IOException {
         List<String> flags = new ArrayList<>();
         try (InputStream in = Kernelspec.class.getResourceAsStream("kernel-jvm.options")) {
             if (in == null) {
@@ -119,9 +173,17 @@ final class Kernelspec {
             }
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String l = line.strip();
-                if (!l.isEmpty() && !l.startsWith("#")) {
-                    flags.add(l.replace("${CDS_ARCHIVE}", cdsArchive.toString()));
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
                 }
+                Matcher since = SINCE.matcher(l);
+                if (since.matches()) {
+                    if (javaFeature < Integer.parseInt(since.group(1))) {
+                        continue;
+                    }
+                    l = since.group(2);
+                }
+                flags.add(l.replace("${CDS_ARCHIVE}", cdsArchive.toString()));
             }
         }
         return flags;

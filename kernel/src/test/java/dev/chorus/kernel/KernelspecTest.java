@@ -1,0 +1,56 @@
+package dev.chorus.kernel;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The kernel's JVM flags per Java version, and how the installer finds out a java's version. */
+class KernelspecTest {
+
+    private static final String UNSAFE = "--sun-misc-unsafe-memory-access=allow";
+
+    @Test
+    void java21GetsNoFlagItDoesNotKnow(@TempDir Path dir) throws Exception {
+        List<String> flags = Kernelspec.jvmOptions(dir.resolve("a.jsa"), 21);
+        assertFalse(flags.contains(UNSAFE), flags.toString());
+        assertTrue(flags.containsAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "--enable-native-access=ALL-UNNAMED", "-XX:SharedArchiveFile=" + dir.resolve("a.jsa"))), flags.toString());
+        assertTrue(flags.stream().noneMatch(f -> f.startsWith("[") || f.startsWith("#")), flags.toString());
+    }
+
+    @Test
+    void java23AndNewerAllowUnsafeWithoutWarnings(@TempDir Path dir) throws Exception {
+        List<String> on22 = Kernelspec.jvmOptions(dir.resolve("a.jsa"), 22);
+        assertFalse(on22.contains(UNSAFE), on22.toString());
+        for (int feature : new int[] {23, 25}) {
+            List<String> flags = Kernelspec.jvmOptions(dir.resolve("a.jsa"), feature);
+            assertEquals(Kernelspec.jvmOptions(dir.resolve("a.jsa"), 21).size() + 1, flags.size(), flags.toString());
+            assertTrue(flags.contains(UNSAFE), flags.toString());
+        }
+    }
+
+    @Test
+    void theVersionOfThisJvmIsItsOwn() {
+        assertEquals(Runtime.version().feature(), Kernelspec.javaFeature(Kernelspec.currentJava()));
+    }
+
+    @Test
+    void theVersionComesFromTheJavaHomesReleaseFile(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Someone\"\nJAVA_VERSION=\"23.0.2\"\n");
+        assertEquals(23, Kernelspec.javaFeature(home.resolve("bin/java").toString()));
+    }
+
+    @Test
+    void anUnknownJavaIsTakenForTheOldestSupported(@TempDir Path dir) {
+        assertEquals(Kernelspec.MIN_JAVA, Kernelspec.javaFeature(dir.resolve("no/bin/java").toString()));
+        assertEquals(21, Kernelspec.MIN_JAVA);
+    }
+}
