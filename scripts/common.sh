@@ -35,7 +35,14 @@ find_jdk() {
   Install one, e.g. 'sudo apt-get install openjdk-21-jdk' (or Temurin 21/25), or set JAVA_HOME to it."
   fi
   CHORUS_JAVA_HOME="$best"
+  CHORUS_JAVA_MAJOR="$best_major"
   export JAVA_HOME="$best"
+  # Maven's own libraries (Guava, Guice) use sun.misc.Unsafe, which JDK 24+ warns about on every build.
+  if [ "$best_major" -ge 24 ]; then
+    case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe-memory-access*) ;; *)
+      export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow" ;;
+    esac
+  fi
   say "JDK $best_major at $best"
 }
 
