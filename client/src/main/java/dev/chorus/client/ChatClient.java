@@ -138,13 +138,13 @@ public final class ChatClient implements AutoCloseable {
         transport.close();
         http.dispatcher().cancelAll();
         executor.shutdown();
-        http.connectionPool().evictAll();
+        transport.evictConnections();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        http.connectionPool().evictAll();
+        transport.evictConnections();
     }
 
     /** Whether {@link #close()} has finished stopping this client's threads (for tests). */

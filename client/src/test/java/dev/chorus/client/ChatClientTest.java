@@ -71,6 +71,45 @@ class ChatClientTest {
     }
 
     @Test
+    void blockingCallsOnAVirtualThreadRunThereAndReuseOneConnection() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(Bodies.ok("a" + i));
+        }
+        List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 3; i++) {
+                answers.add(client.chat().completions().create(ChatRequest.builder().user("Hi").build()).content());
+            }
+        });
+        t.join();
+        assertEquals(List.of("a0", "a1", "a2"), answers);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, server.takeRequest(5, TimeUnit.SECONDS).getConnectionIndex());
+        }
+    }
+
+    @Test
+    void manyConcurrentBlockingCallsAreAllAnswered() throws Exception {
+        int n = 100;
+        for (int i = 0; i < n; i++) {
+            server.enqueue(Bodies.ok("x"));
+        }
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                threads.submit(() -> {
+                    if (client.chat().completions().create(ChatRequest.builder().user("Hi").build()).content()
+                            .equals("x")) {
+                        ok.incrementAndGet();
+                    }
+                });
+            }
+        }
+        assertEquals(n, ok.get());
+        assertEquals(n, server.getRequestCount());
+    }
+
+    @Test
     void usesTheDefaultModelAndPerRequestHeaders() throws Exception {
         server.enqueue(Bodies.ok("x"));
         client.chat().completions().create(ChatRequest.builder().user("Hi").build(),

@@ -13,10 +13,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -37,7 +40,17 @@ public final class Transport implements AutoCloseable {
     static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
+    /**
+     * Calls in flight per connection pool before the next pool is used. OkHttp finds a pooled
+     * connection by scanning its pool under a lock per connection, and cleans the pool by
+     * scanning it again after each call: a cost per call that grows with the pool. Several
+     * smaller pools keep each scan short at fan-out concurrency (hundreds of connections), while
+     * a caller with few calls in flight still uses one pool and reuses its connections.
+     */
+    static final int POOL_CALLS = 32;
+
     private final OkHttpClient http;
+    private final AtomicReferenceArray<Pool> pools;
     private final Sleeper sleeper;
     private final InstantSource clock;
     private final int defaultMaxRetries;
@@ -55,6 +68,8 @@ public final class Transport implements AutoCloseable {
     public Transport(OkHttpClient http, Sleeper sleeper, InstantSource clock, int defaultMaxRetries,
                      int maxConcurrent) {
         this.http = http;
+        this.pools = new AtomicReferenceArray<>(Math.max(1, (maxConcurrent + POOL_CALLS - 1) / POOL_CALLS));
+        this.pools.set(0, new Pool(http));
         this.blockingSlots = new Semaphore(maxConcurrent);
         this.sleeper = sleeper;
         this.clock = clock;
@@ -104,6 +119,46 @@ public final class Transport implements AutoCloseable {
         waiting.forEach(Thread::interrupt);
     }
 
+    /** Closes the idle connections of every pool (the first is the owner's client's own pool). */
+    public void evictConnections() {
+        for (int i = 0; i < pools.length(); i++) {
+            Pool p = pools.get(i);
+            if (p != null) {
+                p.http.connectionPool().evictAll();
+            }
+        }
+    }
+
+    /** An OkHttp client with its own connection pool, and the attempts in flight on it. */
+    private record Pool(OkHttpClient http, AtomicInteger active) {
+        Pool(OkHttpClient http) {
+            this(http, new AtomicInteger());
+        }
+    }
+
+    /** The first pool with fewer than {@link #POOL_CALLS} attempts in flight (else the least busy); counts one more. */
+    private Pool takePool() {
+        Pool least = null;
+        for (int i = 0; i < pools.length(); i++) {
+            Pool p = pools.get(i);
+            if (p == null) {
+                Pool fresh = new Pool(http.newBuilder()
+                        .connectionPool(new ConnectionPool(POOL_CALLS, 5, TimeUnit.MINUTES)).build());
+                p = pools.compareAndSet(i, null, fresh) ? fresh : pools.get(i);
+            }
+            int active = p.active.get();
+            if (active < POOL_CALLS) {
+                p.active.incrementAndGet();
+                return p;
+            }
+            if (least == null || active < least.active.get()) {
+                least = p;
+            }
+        }
+        least.active.incrementAndGet();
+        return least;
+    }
+
     /** The backoff before retry number {@code retry} (1-based): Retry-After when given, else full jitter. */
     static Duration backoff(int retry, Duration retryAfter) {
         if (retryAfter != null) {
@@ -151,6 +206,8 @@ public final class Transport implements AutoCloseable {
         volatile int attempts;
         /** The thread running a blocking attempt, while it runs. */
         Thread caller;
+        /** The pool of the attempt in flight, until its first callback. */
+        volatile Pool pool;
 
         Exchange(String name, Request request, int maxRetries, Duration timeout, boolean stream) {
             this.name = name;
@@ -175,12 +232,10 @@ public final class Transport implements AutoCloseable {
                 return;
             }
             attempts++;
-            Call c = http.newCall(request);
-            if (timeout != null) {
-                c.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            Call c = newCall();
             current = c;
             if (future.isCancelled()) {
+                releasePool();
                 return;
             }
             c.enqueue(this);
@@ -201,10 +256,7 @@ public final class Transport implements AutoCloseable {
             }
             try {
                 attempts++;
-                Call c = http.newCall(request);
-                if (timeout != null) {
-                    c.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                }
+                Call c = newCall();
                 current = c;
                 caller = Thread.currentThread();
                 Response response;
@@ -213,6 +265,9 @@ public final class Transport implements AutoCloseable {
                 } catch (IOException e) {
                     onFailure(c, e);
                     return;
+                } catch (RuntimeException | Error e) {
+                    releasePool();
+                    throw e;
                 }
                 onResponse(c, response);
             } finally {
@@ -221,8 +276,28 @@ public final class Transport implements AutoCloseable {
             }
         }
 
+        private Call newCall() {
+            Pool p = takePool();
+            pool = p;
+            Call c = p.http.newCall(request);
+            if (timeout != null) {
+                c.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return c;
+        }
+
+        /** Ends this attempt's count on its pool; once per attempt, whichever callback comes first. */
+        private void releasePool() {
+            Pool p = pool;
+            if (p != null) {
+                pool = null;
+                p.active.decrementAndGet();
+            }
+        }
+
         @Override
         public void onFailure(Call call, IOException e) {
+            releasePool();
             if (future.isDone()) {
                 return;
             }
@@ -240,6 +315,7 @@ public final class Transport implements AutoCloseable {
 
         @Override
         public void onResponse(Call call, Response response) {
+            releasePool();
             String requestId = response.header("x-request-id");
             if (response.isSuccessful()) {
                 if (stream) {
