@@ -28,6 +28,8 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     private volatile Usage usage;
     private volatile boolean closed;
+    /** True once the server's stream ended normally ({@code [DONE]} or the end of the body). */
+    private volatile boolean finished;
     /** True while the iterating thread is inside a read; okio forbids closing the body under it. */
     private volatile boolean reading;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
@@ -97,6 +99,7 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
                 if (data == null || closed) {
                     // closed by another thread while this one was reading: release here.
                     boolean byCaller = data != null;
+                    finished = !byCaller && !closed;
                     end = true;
                     close();
                     if (byCaller) {
@@ -132,11 +135,16 @@ public final class ChatStream implements Iterable<ChatChunk>, AutoCloseable {
         };
     }
 
-    /** Cancels the call if it is still running and releases the connection; idempotent. */
+    /**
+     * Cancels the call if it is still running and releases the connection; idempotent. A stream
+     * read to its end is not cancelled, so its connection goes back to the pool for the next call.
+     */
     @Override
     public void close() {
         closed = true;
-        call.cancel();
+        if (!finished) {
+            call.cancel();
+        }
         // A thread blocked in a read is woken by the cancel and releases the body itself: closing
         // it under a read in progress breaks okio's timeout bookkeeping.
         if (!reading) {

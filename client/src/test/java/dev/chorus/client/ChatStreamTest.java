@@ -47,6 +47,23 @@ class ChatStreamTest {
     }
 
     @Test
+    void aStreamReadToItsEndLeavesItsConnectionForTheNextCall() throws Exception {
+        // Bytes after [DONE] that the reader never needs: the connection is reusable only if closing
+        // the stream drains them instead of cancelling the call.
+        String tail = ": " + "x".repeat(200_000) + "\n\n";
+        server.enqueue(sse(chunk("one", "stop") + "data: [DONE]\n\n" + tail));
+        server.enqueue(sse(chunk("two", "stop") + "data: [DONE]\n\n" + tail));
+        for (String expected : List.of("one", "two")) {
+            try (ChatStream stream = client.chat().completions().stream(hi)) {
+                stream.forEach(c -> { });
+                assertEquals(expected, stream.text());
+            }
+        }
+        assertEquals(0, server.takeRequest(5, TimeUnit.SECONDS).getConnectionIndex());
+        assertEquals(0, server.takeRequest(5, TimeUnit.SECONDS).getConnectionIndex());
+    }
+
+    @Test
     void readsChunksUsageAndDone() throws Exception {
         server.enqueue(sse(": keep-alive comment\n\n"
                 + "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"finish_reason\":null}]}\n\n"
