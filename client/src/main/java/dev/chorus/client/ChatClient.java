@@ -431,7 +431,11 @@ public final class ChatClient implements AutoCloseable {
             return this;
         }
 
-        /** The most HTTP calls in flight at once, in total and per host (default 4096); more wait in a queue. */
+        /**
+         * The most HTTP calls in flight at once, in total and per host (default 4096); more wait in a
+         * queue. Asynchronous calls and blocking calls made on virtual threads (which run on the
+         * caller) are counted separately, each against this limit.
+         */
         public Builder maxConcurrentRequests(int maxConcurrentRequests) {
             if (maxConcurrentRequests <= 0) {
                 throw new IllegalArgumentException("maxConcurrentRequests must be positive, got "
