@@ -338,6 +338,12 @@ public final class JShellEvaluator implements AutoCloseable {
                     continue;
                 }
                 EvalResult r = outcome(ev, code, offset, cell);
+                if (ev.snippet() instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+                        && ev.status() != Snippet.Status.REJECTED) {
+                    // A cell's value is shown, never named: JShell's $N temporaries would pile up, and every
+                    // later eval gets slower with the number of snippets (20 ms after a few hundred 1+1s).
+                    shell.drop(v);
+                }
                 if (!(r instanceof EvalResult.Value) && !(r instanceof EvalResult.NoValue)) {
                     return r;
                 }

@@ -295,4 +295,18 @@ class JShellEvaluatorTest {
             assertTrue(so.traceLines().get(41).matches("    \\.\\.\\. \\d+ more notebook frames"), so.traceLines().get(41));
         }
     }
+
+    @Test
+    void aCellValueLeavesNoTemporaryVariableBehind() {
+        for (int i = 0; i < 3; i++) {
+            EvalResult r = evaluator.eval("40 + 2");
+            assertEquals(42, assertInstanceOf(EvalResult.Value.class, r).value());
+        }
+        for (int n = 1; n <= 20; n++) {
+            String name = "$" + n;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluator.get(name));
+            assertEquals("no notebook variable named '" + name + "'", e.getMessage());
+        }
+        assertInstanceOf(EvalResult.CompileError.class, evaluator.eval("$2"));
+    }
 }
