@@ -88,7 +88,7 @@ public final class Main {
             throw new IllegalArgumentException("connection file '" + connectionFile + "' is not a file");
         }
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
-        JupyterConnection connection = new JupyterConnection(props);
+        JupyterConnection connection = new KernelConnection(props);
         // JShell starts on its own thread while the sockets come up: kernel_info is answered at once
         ChorusKernel kernel = ChorusKernel.builder().build();
         kernel.becomeHandlerForConnection(connection);

@@ -1,0 +1,177 @@
+package dev.chorus.kernel;
+
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.channels.ShellChannel;
+import org.dflib.jjava.jupyter.channels.ShellHandler;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import org.dflib.jjava.jupyter.messages.HMACGenerator;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
+import org.zeromq.ZMQ;
+
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The kernel's ZeroMQ connection: jjava's, except that the shell and control sockets wake up as soon as a
+ * request arrives. jjava's channels poll without waiting and then sleep 50 ms, which adds up to 50 ms to
+ * every request (a notebook's {@code 1+1}, every completion); here each channel thread blocks in a ZeroMQ
+ * poll instead.
+ *
+ * <p>Threading: one thread per shell/control socket reads requests and runs their handlers, as in jjava.
+ * The owner calls {@link #close()} (jjava calls it on a shutdown_request); it closes every socket.
+ * Binding fails with jjava's (ZeroMQ's) exception when a port is taken.
+ */
+final class KernelConnection extends JupyterConnection {
+
+    /** How long a channel thread waits in one poll: bounds how late it notices {@link #close()}. */
+    private static final int POLL_MILLIS = 200;
+
+    private final KernelConnectionProperties props;
+    private final ZMQ.Context context = ZMQ.context(1);
+    private final ShellSocket shellSocket;
+    private final ShellSocket controlSocket;
+    private volatile boolean connected;
+    private volatile boolean closed;
+
+    KernelConnection(KernelConnectionProperties props) throws NoSuchAlgorithmException, InvalidKeyException {
+        super(props);
+        this.props = props;
+        HMACGenerator hmac = props.createHMACGenerator();
+        this.shellSocket = new ShellSocket(context, hmac, false, this);
+        this.controlSocket = new ShellSocket(context, hmac, true, this);
+    }
+
+    @Override
+    public synchronized void connect() {
+        if (connected) {
+            return;
+        }
+        heartbeat.bind(props);
+        shellSocket.bind(props);
+        controlSocket.bind(props);
+        stdin.bind(props);
+        iopub.bind(props);
+        iopub.sendMessage(new Message<>(null, PublishStatus.MESSAGE_TYPE, PublishStatus.STARTING));
+        connected = true;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        shellSocket.close();
+        controlSocket.close();
+        context.close();
+        super.close();
+    }
+
+    @Override
+    public void waitUntilClose() {
+        shellSocket.waitUntilClose();
+        controlSocket.waitUntilClose();
+        super.waitUntilClose();
+    }
+
+    /** A shell or control socket whose thread blocks in a poll until a request arrives. */
+    private static final class ShellSocket extends ShellChannel {
+
+        private final boolean control;
+        private final JupyterConnection connection;
+        private volatile Thread thread;
+        private volatile boolean running;
+
+        ShellSocket(ZMQ.Context context, HMACGenerator hmac, boolean control, JupyterConnection connection) {
+            super(context, hmac, control, connection);
+            this.control = control;
+            this.connection = connection;
+        }
+
+        @Override
+        public void bind(KernelConnectionProperties p) {
+            bind(formatAddress(p.getTransport(), p.getIp(), control ? p.getControlPort() : p.getShellPort()));
+            running = true;
+            Thread t = new Thread(this::loop, control ? "chorus-control" : "chorus-shell");
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+        }
+
+        private void loop() {
+            ZMQ.Poller poller = ctx.poller(1);
+            poller.register(this, ZMQ.Poller.POLLIN);
+            try {
+                while (running) {
+                    if (poller.poll(POLL_MILLIS) > 0 && running) {
+                        Message<?> message;
+                        try {
+                            message = readMessage();
+                        } catch (RuntimeException e) {
+                            if (closed) {
+                                return;
+                            }
+                            continue; // a malformed or badly signed message: jjava drops it too
+                        }
+                        handle(message);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the socket was closed under the poll: the connection is going away
+            } finally {
+                poller.close();
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void handle(Message message) {
+            ShellHandler handler = connection.getHandler(message.getHeader().getType());
+            if (handler == null) {
+                return; // jjava ignores request types it has no handler for, and so do we
+            }
+            ShellReplyEnvironment env = connection.prepareReplyEnv(this, message);
+            try {
+                handler.handle(env, message);
+            } catch (Exception e) {
+                // a handler that fails still gets its deferred replies and idle status sent below
+            } finally {
+                env.resolveDeferrals();
+            }
+            if (env.isMarkedForShutdown()) {
+                running = false;
+                connection.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            Thread t = thread;
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(POLL_MILLIS * 5L);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.close();
+        }
+
+        @Override
+        public void waitUntilClose() {
+            Thread t = thread;
+            if (t == null) {
+                return;
+            }
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
