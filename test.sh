@@ -25,4 +25,4 @@ CHORUS_JAVA="$CHORUS_JAVA_HOME/bin/java" "$DIST/bin/chorus" kernelspec install \
 export JUPYTER_PATH="$WORK/prefix/share/jupyter"
 export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" IPYTHONDIR="$WORK/ipython"
 export CHORUS_ROOT CHORUS_DIST="$DIST" CHORUS_JAVA_HOME
-(cd "$CHORUS_ROOT" && "$CHORUS_PYTHON" -m pytest -q -p no:cacheprovider tests)
+(cd "$CHORUS_ROOT" && "$CHORUS_PYTHON" -m pytest -q -p no:cacheprovider --durations=12 tests)
