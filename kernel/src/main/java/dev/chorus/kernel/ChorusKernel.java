@@ -264,7 +264,9 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         running = true;
         try {
             evaluator();
-            result = display(runCell(code));
+            Object value = runCell(code);
+            // A final expression with its own semicolon runs without showing its value.
+            result = display(value instanceof Terminated ? NO_VALUE : value);
         } catch (CellException e) {
             error = e;
         } catch (RuntimeException | Error e) {
@@ -310,6 +312,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
      * {@code System.out.printf(...)}) show nothing, since their text was already printed.
      */
     private DisplayData display(Object value) {
+        value = unwrap(value);
         if (value == NO_VALUE || isConsole(value)) {
             return null;
         }
@@ -335,7 +338,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         Map<String, Object> out = new ConcurrentHashMap<>();
         Future<?> f = cellExecutor.submit(() -> expressions.forEach((name, expr) -> {
             try {
-                DisplayData d = display(runCell(expr));
+                DisplayData d = display(unwrap(runCell(expr)));
                 out.put(name, Replies.expressionValue(d == null ? new DisplayData("") : d));
             } catch (CellException e) {
                 out.put(name, Replies.expressionError(e));
@@ -426,7 +429,7 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
             codeDepth.decrementAndGet();
         }
         return switch (r) {
-            case EvalResult.Value v -> v.value();
+            case EvalResult.Value v -> v.terminated() ? new Terminated(v.value()) : v.value();
             case EvalResult.NoValue n -> NO_VALUE;
             case EvalResult.CompileError c -> throw compileError(c.summary(), c.text());
             case EvalResult.RuntimeError e -> throw runtimeError(e);
@@ -576,8 +579,16 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     /** Evaluates code (and line magics in it) in the notebook and returns its raw value (null for none). */
     @Override
     public Object evalRaw(String source) {
-        Object v = runCell(source);
+        Object v = unwrap(runCell(source));
         return v == NO_VALUE ? null : v;
+    }
+
+    /** A value whose expression ended with its own semicolon: kept for evalRaw, not displayed. */
+    private record Terminated(Object value) {
+    }
+
+    private static Object unwrap(Object v) {
+        return v instanceof Terminated t ? t.value() : v;
     }
 
     @Override

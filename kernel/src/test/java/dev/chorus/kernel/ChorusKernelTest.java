@@ -498,6 +498,20 @@ class ChorusKernelTest {
     }
 
     @Test
+    void aFinalExpressionWithItsOwnSemicolonRunsWithoutShowingItsValue() {
+        Execution added = kernel.execute("List<Integer> seen = new ArrayList<>();\nseen.add(1);");
+        assertTrue(added.ok(), () -> added.traceback().toString());
+        assertNull(added.result(), "a terminated expression shows no value");
+        Execution shown = kernel.execute("seen.add(2)");
+        assertEquals("true", shown.text());
+        Execution displayed = kernel.execute("display(\"shown once\");");
+        assertTrue(displayed.ok(), () -> displayed.traceback().toString());
+        assertNull(displayed.result(), "the display id is not shown as a value");
+        assertEquals(Boolean.TRUE, kernel.evalRaw("seen.add(3);"), "evalRaw still returns the value");
+        assertEquals("[1, 2, 3]", kernel.execute("seen").text());
+    }
+
+    @Test
     void displayDataIsPublishedAsIs() throws Exception {
         Execution ex = kernel.execute("""
                 var page = new org.dflib.jjava.jupyter.kernel.display.DisplayData("plain page");

@@ -9,8 +9,15 @@ import java.util.Objects;
  */
 public sealed interface EvalResult {
 
-    /** The cell ended with an expression; {@code value} is the real object (boxed for primitives). */
-    record Value(Object value, String typeName) implements EvalResult {
+    /**
+     * The cell ended with an expression; {@code value} is the real object (boxed for primitives).
+     * {@code terminated} says the expression was written with its own semicolon
+     * ({@code list.add(x);}), which a notebook takes as "run it, don't show it", as IPython does.
+     */
+    record Value(Object value, String typeName, boolean terminated) implements EvalResult {
+        public Value(Object value, String typeName) {
+            this(value, typeName, false);
+        }
     }
 
     /** The cell ended with a declaration, a statement or a void call. */

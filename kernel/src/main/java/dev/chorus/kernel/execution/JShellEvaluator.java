@@ -347,6 +347,9 @@ public final class JShellEvaluator implements AutoCloseable {
                 if (!(r instanceof EvalResult.Value) && !(r instanceof EvalResult.NoValue)) {
                     return r;
                 }
+                if (r instanceof EvalResult.Value v && lastCodeChar(source) == ';') {
+                    r = new EvalResult.Value(v.value(), v.typeName(), true);
+                }
                 last = r;
             }
             if (events.isEmpty() && piece.info().source() == null) {
@@ -404,6 +407,42 @@ public final class JShellEvaluator implements AutoCloseable {
             return EvalResult.NoValue.INSTANCE;
         }
         return new EvalResult.Value(value, type);
+    }
+
+    /**
+     * The last character of {@code src} that is code: not whitespace, not in a comment (string and
+     * char literals and text blocks are skipped as a whole); 0 when there is none.
+     */
+    static char lastCodeChar(String src) {
+        char last = 0;
+        int n = src.length();
+        for (int i = 0; i < n; i++) {
+            char c = src.charAt(i);
+            if (c == '/' && i + 1 < n && src.charAt(i + 1) == '/') {
+                int nl = src.indexOf('\n', i);
+                i = nl < 0 ? n : nl;
+            } else if (c == '/' && i + 1 < n && src.charAt(i + 1) == '*') {
+                int end = src.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '"' && src.startsWith("\"\"\"", i)) {
+                int end = i + 3;
+                while (end < n && !(src.startsWith("\"\"\"", end) && src.charAt(end - 1) != '\\')) {
+                    end++;
+                }
+                i = Math.min(n, end + 2);
+                last = '"';
+            } else if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < n && src.charAt(j) != c && src.charAt(j) != '\n') {
+                    j += src.charAt(j) == '\\' ? 2 : 1;
+                }
+                i = Math.min(n - 1, j);
+                last = c;
+            } else if (!Character.isWhitespace(c)) {
+                last = c;
+            }
+        }
+        return last;
     }
 
     private List<Piece> split(String code) {

@@ -1,6 +1,7 @@
 package dev.chorus.kernel.execution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -308,5 +309,24 @@ class JShellEvaluatorTest {
             assertEquals("no notebook variable named '" + name + "'", e.getMessage());
         }
         assertInstanceOf(EvalResult.CompileError.class, evaluator.eval("$2"));
+    }
+
+    @Test
+    void lastCodeCharSkipsCommentsAndLiterals() {
+        assertEquals(';', JShellEvaluator.lastCodeChar("list.add(1);  // keep it\n"));
+        assertEquals(')', JShellEvaluator.lastCodeChar("list.add(1) /* a ; in a comment */"));
+        assertEquals('"', JShellEvaluator.lastCodeChar("\"a;\""));
+        assertEquals('7', JShellEvaluator.lastCodeChar("6 * 7\n"));
+        assertEquals(';', JShellEvaluator.lastCodeChar("String s = \"\"\"\n  x; // not a comment\n  \"\"\";"));
+        assertEquals(0, JShellEvaluator.lastCodeChar("  // only a comment"));
+    }
+
+    @Test
+    void aValueWrittenWithItsOwnSemicolonIsMarkedTerminated() {
+        EvalResult.Value plain = assertInstanceOf(EvalResult.Value.class, evaluator.eval("6 * 7"));
+        assertFalse(plain.terminated());
+        EvalResult.Value ended = assertInstanceOf(EvalResult.Value.class, evaluator.eval("6 * 7; // done"));
+        assertTrue(ended.terminated());
+        assertEquals(42, ended.value());
     }
 }
