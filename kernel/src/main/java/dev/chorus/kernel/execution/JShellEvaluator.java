@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -103,6 +105,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final Queue<Runnable> afterCell = new ConcurrentLinkedQueue<>();
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
     private final Set<String> jvmClasspath;
+    private final Set<String> compileClasspath;
 
     // guarded by shellLock
     private JShell shell;
@@ -127,6 +130,7 @@ public final class JShellEvaluator implements AutoCloseable {
         this.jvmClasspath = new LinkedHashSet<>(Arrays.asList(
                 System.getProperty("java.class.path", "").split(File.pathSeparator)));
         jvmClasspath.remove("");
+        this.compileClasspath = new LinkedHashSet<>(notebookVisible(jvmClasspath));
         Thread[] holder = new Thread[1];
         this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "chorus-cell-" + THREADS.incrementAndGet());
@@ -166,13 +170,27 @@ public final class JShellEvaluator implements AutoCloseable {
                     leaveNotebookCode();
                 }
             });
-            shell = JShell.builder()
-                    .executionEngine(InProcessExecution.provider(execution), Map.of())
-                    .build();
-            analysis = shell.sourceCodeAnalysis();
-            if (!jvmClasspath.isEmpty()) {
-                shell.addToClasspath(String.join(File.pathSeparator, jvmClasspath));
+            // JShell's compiler starts from java.class.path, read once when JShell is built: it sees only the
+            // jars notebook code may use (javac indexes every jar it is given, megabytes of heap each)
+            String jvmPath = System.getProperty("java.class.path");
+            if (jvmPath != null) {
+                System.setProperty("java.class.path", String.join(File.pathSeparator, compileClasspath));
             }
+            try {
+                shell = JShell.builder()
+                        .executionEngine(InProcessExecution.provider(execution), Map.of())
+                        .build();
+            } finally {
+                if (jvmPath != null) {
+                    System.setProperty("java.class.path", jvmPath);
+                }
+            }
+            if (!compileClasspath.isEmpty()) {
+                // sets the compiler's path before anything asks for it (its default reads java.class.path again,
+                // the full one; and once the source analysis has looked at the class path, it keeps the full one)
+                shell.addToClasspath(String.join(File.pathSeparator, compileClasspath));
+            }
+            analysis = shell.sourceCodeAnalysis();
             for (Path p : options.classpath()) {
                 shell.addToClasspath(p.toAbsolutePath().toString());
             }
@@ -214,6 +232,31 @@ public final class JShellEvaluator implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Jars of the kernel's own class path that only the kernel uses at run time (the Maven resolver behind
+     * %maven, guava and icu4j under Tablesaw, Netty under the sandbox, ZeroMQ, ASM): notebook code does not
+     * compile against them unless a %maven or %classpath cell adds them.
+     */
+    private static final Pattern RUNTIME_ONLY = Pattern.compile(
+            "(maven-|plexus-|standalone-|context-\\d|httpclient-|httpcore-|commons-codec-|jcl-over-slf4j-|guava-"
+                    + "|failureaccess-|listenablefuture-|jsr305-|checker-qual-|j2objc-annotations-"
+                    + "|error_prone_annotations-|icu4j-|classgraph-|netty-|jeromq-|jnacl-|asm-|slf4j-nop-).*\\.jar");
+
+    /**
+     * The entries of this JVM's class path that notebook code compiles against: class folders and every
+     * jar except the kernel's {@linkplain #RUNTIME_ONLY run-time-only} ones. Classes still load from all of them.
+     */
+    static List<String> notebookVisible(Collection<String> jvmClasspath) {
+        List<String> visible = new ArrayList<>();
+        for (String entry : jvmClasspath) {
+            Path name = Path.of(entry).getFileName();
+            if (name == null || !RUNTIME_ONLY.matcher(name.toString()).matches()) {
+                visible.add(entry);
+            }
+        }
+        return visible;
     }
 
     // ------------------------------------------------------------------ eval
@@ -704,7 +747,7 @@ public final class JShellEvaluator implements AutoCloseable {
         withShell(() -> {
             for (Path p : entries) {
                 String entry = p.toAbsolutePath().toString();
-                if (!jvmClasspath.contains(entry)) {
+                if (compileClasspath.add(entry)) {
                     shell.addToClasspath(entry);
                 }
             }

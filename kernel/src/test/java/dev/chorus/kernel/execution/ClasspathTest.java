@@ -57,4 +57,35 @@ class ClasspathTest {
             assertTrue(warnings.isEmpty(), warnings.toString());
         }
     }
+
+    @Test
+    void notebookCodeCompilesAgainstTheApiJarsAndClassFoldersButNotTheKernelsRuntimeOnlyJars() {
+        String lib = "/opt/chorus/lib/";
+        List<String> visible = JShellEvaluator.notebookVisible(List.of(
+                "/srv/notebooks/classes",
+                lib + "chorus-client-0.1.0.jar",
+                lib + "tablesaw-core-0.44.4.jar",
+                lib + "fastutil-8.5.13.jar",
+                lib + "jackson-databind-2.18.2.jar",
+                lib + "okhttp-jvm-5.5.1.jar",
+                lib + "kotlin-stdlib-2.1.21.jar",
+                lib + "jjava-jupyter-1.0-a6.jar",
+                lib + "guava-33.0.0-jre.jar",
+                lib + "icu4j-74.2.jar",
+                lib + "maven-resolver-impl-1.9.27.jar",
+                lib + "context-2.4.48.jar",
+                lib + "standalone-static-2.4.48.jar",
+                lib + "netty-codec-http-4.2.20.Final.jar",
+                lib + "jeromq-0.6.0.jar",
+                lib + "asm-9.10.1.jar"));
+        assertEquals(List.of(
+                "/srv/notebooks/classes",
+                lib + "chorus-client-0.1.0.jar",
+                lib + "tablesaw-core-0.44.4.jar",
+                lib + "fastutil-8.5.13.jar",
+                lib + "jackson-databind-2.18.2.jar",
+                lib + "okhttp-jvm-5.5.1.jar",
+                lib + "kotlin-stdlib-2.1.21.jar",
+                lib + "jjava-jupyter-1.0-a6.jar"), visible);
+    }
 }
