@@ -1,6 +1,7 @@
 package dev.chorus.kernel.execution;
 
 import java.io.File;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,6 +113,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private SourceCodeAnalysis analysis;
     private InProcessExecution execution;
     private int evalCount;
+    private boolean indexSuspended;
 
     // guarded by interruptLock
     private boolean cellRunning;
@@ -191,6 +193,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 shell.addToClasspath(String.join(File.pathSeparator, compileClasspath));
             }
             analysis = shell.sourceCodeAnalysis();
+            indexSuspended = indexing(analysis, "suspendIndexing");
             for (Path p : options.classpath()) {
                 shell.addToClasspath(p.toAbsolutePath().toString());
             }
@@ -257,6 +260,25 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         }
         return visible;
+    }
+
+    /**
+     * Suspends or resumes the class-name index JShell's source analysis builds in the background for
+     * completion (every package and class of the JDK and of the compile path: about 25 MB of heap and a
+     * tenth of a second of a core at start). The kernel suspends it at start and resumes it at the first
+     * completion request, so a notebook pays for it only when someone completes. The switch is JShell's
+     * internal one and needs {@code --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED} (the kernel's JVM flags
+     * have it); without it nothing changes and this returns false.
+     */
+    private static boolean indexing(SourceCodeAnalysis analysis, String method) {
+        try {
+            Method m = analysis.getClass().getMethod(method);
+            m.setAccessible(true);
+            m.invoke(analysis);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ eval
@@ -803,6 +825,9 @@ public final class JShellEvaluator implements AutoCloseable {
             String text = code.substring(p.offset(), p.offset() + p.text().length());
             int[] anchor = new int[1];
             int start = p.offset();
+            if (indexSuspended) {
+                indexSuspended = !indexing(analysis, "resumeIndexing");
+            }
             List<Suggestion> suggestions = analysis.completionSuggestions(text, at - p.offset(), anchor);
             if (suggestions.isEmpty()) {
                 // JShell knows only evaluated snippets: let variables declared earlier in this
