@@ -9,6 +9,7 @@ import dev.chorus.kernel.magic.LoadMagic;
 import dev.chorus.kernel.magic.MagicLine;
 import dev.chorus.kernel.magic.MavenMagic;
 import dev.chorus.kernel.magic.TimeMagic;
+import dev.chorus.magics.Levenshtein;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -712,27 +713,8 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
 
     private static Optional<String> closest(String name, Set<String> names) {
         return names.stream()
-                .filter(n -> distance(n.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT)) <= 2)
-                .min(Comparator.comparingInt(n -> distance(n, name)));
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+                .filter(n -> Levenshtein.distance(n.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT)) <= 2)
+                .min(Comparator.comparingInt(n -> Levenshtein.distance(n, name)));
     }
 
     // ---------------------------------------------------------------- completion, inspection, is_complete

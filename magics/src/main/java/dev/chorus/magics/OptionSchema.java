@@ -178,7 +178,7 @@ final class OptionSchema {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : options.keySet()) {
-            int d = distance(name, candidate);
+            int d = Levenshtein.distance(name, candidate);
             if (d < bestDistance) {
                 best = candidate;
                 bestDistance = d;
@@ -186,26 +186,6 @@ final class OptionSchema {
         }
         boolean prefix = best != null && (best.startsWith(name) || name.startsWith(best));
         return best != null && (bestDistance <= Math.max(2, name.length() / 3) || prefix) ? best : null;
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** Splits an option string the way the kernel splits a magic line: on blanks, with double quotes and backslash escapes. */

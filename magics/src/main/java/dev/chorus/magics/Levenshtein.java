@@ -1,0 +1,30 @@
+package dev.chorus.magics;
+
+/**
+ * The edit distance behind the "did you mean …?" hints of magic errors, shared by these magics and
+ * the kernel's own. Stateless and thread-safe.
+ */
+public final class Levenshtein {
+    private Levenshtein() {
+    }
+
+    /** The number of single-character insertions, deletions and substitutions that turn a into b. */
+    public static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
