@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** An outlet that records every published message, for assertions. */
-final class Recorder implements Outlet {
+/**
+ * An outlet that records every published message, for assertions; public so the in-kernel magic
+ * tests (another package) record with it too.
+ */
+public class Recorder implements Outlet {
 
     private final List<ContentType<?>> messages = new ArrayList<>();
 
@@ -22,16 +25,16 @@ final class Recorder implements Outlet {
         notifyAll();
     }
 
-    synchronized List<ContentType<?>> messages() {
+    public synchronized List<ContentType<?>> messages() {
         return new ArrayList<>(messages);
     }
 
-    synchronized void clear() {
+    public synchronized void clear() {
         messages.clear();
     }
 
     /** All stdout text so far. */
-    synchronized String stdout() {
+    public synchronized String stdout() {
         StringBuilder sb = new StringBuilder();
         for (ContentType<?> c : messages) {
             if (c instanceof PublishStream s && s.getStreamType() == PublishStream.StreamType.OUT) {
@@ -41,12 +44,12 @@ final class Recorder implements Outlet {
         return sb.toString();
     }
 
-    <T> List<T> of(Class<T> type) {
+    public <T> List<T> of(Class<T> type) {
         return messages().stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** Waits (bounded) until a message matches. */
-    synchronized ContentType<?> await(Predicate<ContentType<?>> p) throws InterruptedException {
+    public synchronized ContentType<?> await(Predicate<ContentType<?>> p) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             for (ContentType<?> c : messages) {
@@ -62,7 +65,7 @@ final class Recorder implements Outlet {
         }
     }
 
-    static String text(DisplayData d) {
+    public static String text(DisplayData d) {
         Object t = d.getData(MIMEType.TEXT_PLAIN);
         return t == null ? null : t.toString();
     }
