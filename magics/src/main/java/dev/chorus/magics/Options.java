@@ -73,35 +73,27 @@ final class Options {
     }
 
     Integer positiveInt(String name, Integer fallback) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw fail("--" + name + " expects a positive integer, got '" + v + "'");
+        return intAtLeast(name, fallback, 1, "a positive integer");
     }
 
     Integer nonNegativeInt(String name, Integer fallback) {
+        return intAtLeast(name, fallback, 0, "an integer >= 0");
+    }
+
+    private Integer intAtLeast(String name, Integer fallback, int min, String expected) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
         }
         try {
             int n = Integer.parseInt(v.strip());
-            if (n >= 0) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw fail("--" + name + " expects an integer >= 0, got '" + v + "'");
+        throw fail("--" + name + " expects " + expected + ", got '" + v + "'");
     }
 
     Long longValue(String name, Long fallback) {
