@@ -41,6 +41,13 @@ class ChatStreamTest {
                 + (finish == null ? "null" : "\"" + finish + "\"") + "}]}\n\n";
     }
 
+    /** A chunked SSE response that sends one event ("first") and then nothing, keeping the connection open. */
+    static String firstChunkThenSilence() {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String event = chunk("first", null);
+        return head + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n";
+    }
+
     static MockResponse sse(String body) {
         return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream")
                 .setHeader("x-request-id", "r-s").body(body).build();
@@ -141,10 +148,7 @@ class ChatStreamTest {
 
     @Test
     void closingMidStreamClosesTheConnection() throws Exception {
-        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
-        String event = chunk("first", null);
-        String prefix = head + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n";
-        try (HangingServer hanging = new HangingServer(prefix);
+        try (HangingServer hanging = new HangingServer(firstChunkThenSilence());
              ChatClient c = ChatClient.builder().baseUrl(hanging.baseUrl()).build()) {
             ChatStream stream = c.chat().completions().stream(hi);
             Iterator<ChatChunk> it = stream.iterator();
@@ -159,10 +163,7 @@ class ChatStreamTest {
 
     @Test
     void interruptingAVirtualThreadThatReadsCancelsTheStream() throws Exception {
-        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
-        String event = chunk("first", null);
-        String prefix = head + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n";
-        try (HangingServer hanging = new HangingServer(prefix);
+        try (HangingServer hanging = new HangingServer(firstChunkThenSilence());
              ChatClient c = ChatClient.builder().baseUrl(hanging.baseUrl()).build()) {
             java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.CountDownLatch firstRead = new java.util.concurrent.CountDownLatch(1);
@@ -188,10 +189,7 @@ class ChatStreamTest {
 
     @Test
     void closingFromAnotherThreadWhileTheReaderIsBlockedCancelsTheReader() throws Exception {
-        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
-        String event = chunk("first", null);
-        String prefix = head + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n";
-        try (HangingServer hanging = new HangingServer(prefix);
+        try (HangingServer hanging = new HangingServer(firstChunkThenSilence());
              ChatClient c = ChatClient.builder().baseUrl(hanging.baseUrl()).build()) {
             ChatStream stream = c.chat().completions().stream(hi);
             java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
