@@ -3,6 +3,7 @@ package dev.chorus.client;
 import dev.chorus.client.internal.EvolutionAuth;
 import dev.chorus.client.internal.Failures;
 import dev.chorus.client.internal.Json;
+import dev.chorus.client.internal.ReadTimeouts;
 import dev.chorus.client.internal.Secrets;
 import dev.chorus.client.internal.Sleeper;
 import dev.chorus.client.internal.StaticKeyAuth;
@@ -25,6 +26,7 @@ import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -51,6 +53,8 @@ public final class ChatClient implements AutoCloseable {
     private final ExecutorService executor;
     private final Transport transport;
     private final Interceptor auth;
+    /** The read/write timeouts of a cleartext base URL's sockets, or null (TLS, or no read timeout). */
+    private final ReadTimeouts readTimeouts;
     private final int maxRetries;
     private final int maxConcurrentRequests;
     private final Chat chat = new Chat();
@@ -86,7 +90,21 @@ public final class ChatClient implements AutoCloseable {
         } else {
             this.auth = null;
         }
-        this.http = auth == null ? base : base.newBuilder().addInterceptor(auth).build();
+        OkHttpClient.Builder chat = base.newBuilder();
+        if (auth != null) {
+            chat.addInterceptor(auth);
+        }
+        if (!baseUrl.isHttps() && !b.readTimeout.isZero()) {
+            // Cleartext HTTP/1.1: the read and write timeouts are kept by one watchdog instead of
+            // okio's per-operation lock (see ReadTimeouts); TLS keeps OkHttp's own timeouts.
+            this.readTimeouts = new ReadTimeouts(b.readTimeout, "chorus-read-timeouts");
+            chat.readTimeout(Duration.ZERO).writeTimeout(Duration.ZERO)
+                    .socketFactory(readTimeouts.socketFactory())
+                    .protocols(List.of(Protocol.HTTP_1_1));
+        } else {
+            this.readTimeouts = null;
+        }
+        this.http = chat.build();
         this.transport = new Transport(http, b.sleeper, b.clock, b.maxRetries, b.maxConcurrentRequests);
         this.completionsUrl = endpoint("chat/completions");
         this.completionsCall = "POST " + completionsUrl.encodedPath();
@@ -145,11 +163,14 @@ public final class ChatClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         transport.evictConnections();
+        if (readTimeouts != null) {
+            readTimeouts.close();
+        }
     }
 
     /** Whether {@link #close()} has finished stopping this client's threads (for tests). */
     boolean isTerminated() {
-        return executor.isTerminated();
+        return executor.isTerminated() && (readTimeouts == null || !readTimeouts.isWatching());
     }
 
     private HttpUrl endpoint(String path) {

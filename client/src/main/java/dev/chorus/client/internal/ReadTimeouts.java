@@ -1,0 +1,275 @@
+package dev.chorus.client.internal;
+
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.SocketFactory;
+
+/**
+ * The read and write timeouts of a client's plain-HTTP sockets, kept by one watchdog thread instead
+ * of per operation.
+ *
+ * <p>Why: okio enforces OkHttp's read and write timeouts with a JVM-wide lock that every socket
+ * read and write takes on entry and exit, plus a priority queue of deadlines. At fan-out
+ * concurrency (hundreds of calls on two carrier threads) that lock and its queue were the largest
+ * single cost per request. Here a read or write only stamps its start time in a field of its
+ * socket; a virtual thread wakes every {@code timeout / 8} (10 ms to 1 s), and closes a socket whose
+ * read or write has been blocked longer than the timeout. The blocked operation then fails with a
+ * {@link SocketTimeoutException}, as okio's timeout would. A timeout fires between {@code timeout}
+ * and {@code timeout + tick} after the operation started.
+ *
+ * <p>Only for cleartext HTTP/1.1, where a socket is only read while a call waits for its answer.
+ * (An HTTP/2 connection is read all the time by its reader thread, idle or not, so a watchdog on
+ * its socket would close idle connections; TLS clients keep OkHttp's own timeouts.)
+ *
+ * <p>Thread-safe. The watchdog thread starts with the first socket and ends at {@link #close()}.
+ */
+public final class ReadTimeouts implements AutoCloseable {
+    private final long timeoutNanos;
+    private final long tickNanos;
+    private final String threadName;
+    private final Set<Watched> sockets = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private Thread watchdog;
+    private boolean closed;
+
+    /** @param timeout the longest a single read or write may block; positive */
+    public ReadTimeouts(Duration timeout, String threadName) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        this.timeoutNanos = timeout.toNanos();
+        this.tickNanos = Math.clamp(timeoutNanos / 8, 10_000_000L, 1_000_000_000L);
+        this.threadName = threadName;
+    }
+
+    /** Creates the sockets OkHttp connects: plain sockets whose streams report to this watchdog. */
+    public SocketFactory socketFactory() {
+        return new SocketFactory() {
+            @Override
+            public Socket createSocket() {
+                return register(new Watched());
+            }
+
+            // OkHttp only calls createSocket(); the connecting variants are part of the contract.
+            @Override
+            public Socket createSocket(String host, int port) throws IOException {
+                Socket s = createSocket();
+                s.connect(new java.net.InetSocketAddress(host, port));
+                return s;
+            }
+
+            @Override
+            public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+                Socket s = createSocket();
+                s.bind(new java.net.InetSocketAddress(localHost, localPort));
+                s.connect(new java.net.InetSocketAddress(host, port));
+                return s;
+            }
+
+            @Override
+            public Socket createSocket(InetAddress host, int port) throws IOException {
+                Socket s = createSocket();
+                s.connect(new java.net.InetSocketAddress(host, port));
+                return s;
+            }
+
+            @Override
+            public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                    throws IOException {
+                Socket s = createSocket();
+                s.bind(new java.net.InetSocketAddress(localAddress, localPort));
+                s.connect(new java.net.InetSocketAddress(address, port));
+                return s;
+            }
+        };
+    }
+
+    /** Stops the watchdog thread and waits for it; sockets stay open (their owner closes them). Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        lock.lock();
+        try {
+            closed = true;
+            t = watchdog;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            t.interrupt();
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether the watchdog thread is running (for tests). */
+    public boolean isWatching() {
+        lock.lock();
+        try {
+            return watchdog != null && watchdog.isAlive();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Socket register(Watched s) {
+        sockets.add(s);
+        lock.lock();
+        try {
+            if (watchdog == null && !closed) {
+                watchdog = Thread.ofVirtual().name(threadName).start(this::watch);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return s;
+    }
+
+    private void watch() {
+        while (true) {
+            try {
+                Thread.sleep(Duration.ofNanos(tickNanos));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Watched s : sockets) {
+                s.check(now);
+            }
+        }
+    }
+
+    /**
+     * A plain socket whose reads and writes stamp their start. A stamp of 0 means no operation is
+     * blocked; {@code System.nanoTime()} may be 0 or negative, so a started operation stores at
+     * least 1 (the one-nanosecond error is irrelevant at millisecond timeouts).
+     */
+    private final class Watched extends Socket {
+        private volatile long readingSince;
+        private volatile long writingSince;
+        /** "read" or "write" once the watchdog closed this socket, else null. */
+        private volatile String timedOut;
+        private InputStream input;
+        private OutputStream output;
+
+        void check(long now) {
+            long r = readingSince;
+            long w = writingSince;
+            boolean reading = r != 0 && now - r > timeoutNanos;
+            if (reading || (w != 0 && now - w > timeoutNanos)) {
+                timedOut = reading ? "read" : "write";
+                sockets.remove(this);
+                try {
+                    super.close();
+                } catch (IOException ignored) {
+                    // Closing is best effort; the blocked operation fails either way.
+                }
+            }
+        }
+
+        private static long stamp() {
+            long t = System.nanoTime();
+            return t == 0 ? 1 : t;
+        }
+
+        private IOException failure(IOException e) {
+            String op = timedOut;
+            if (op == null) {
+                return e;
+            }
+            SocketTimeoutException t = new SocketTimeoutException(
+                    op + " blocked longer than " + Failures.human(Duration.ofNanos(timeoutNanos)));
+            t.initCause(e);
+            return t;
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (input == null) {
+                input = new FilterInputStream(super.getInputStream()) {
+                    @Override
+                    public int read() throws IOException {
+                        readingSince = stamp();
+                        try {
+                            return super.read();
+                        } catch (IOException e) {
+                            throw failure(e);
+                        } finally {
+                            readingSince = 0;
+                        }
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        readingSince = stamp();
+                        try {
+                            return in.read(b, off, len);
+                        } catch (IOException e) {
+                            throw failure(e);
+                        } finally {
+                            readingSince = 0;
+                        }
+                    }
+                };
+            }
+            return input;
+        }
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (output == null) {
+                output = new FilterOutputStream(super.getOutputStream()) {
+                    @Override
+                    public void write(int b) throws IOException {
+                        writingSince = stamp();
+                        try {
+                            out.write(b);
+                        } catch (IOException e) {
+                            throw failure(e);
+                        } finally {
+                            writingSince = 0;
+                        }
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        writingSince = stamp();
+                        try {
+                            out.write(b, off, len);
+                        } catch (IOException e) {
+                            throw failure(e);
+                        } finally {
+                            writingSince = 0;
+                        }
+                    }
+                };
+            }
+            return output;
+        }
+
+        @Override
+        public void close() throws IOException {
+            sockets.remove(this);
+            super.close();
+        }
+    }
+}
