@@ -233,6 +233,9 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         }
         ItemStatus never = ItemStatus.CANCELLED;
         for (int i = 0; i < n; i++) {
+            if (results.get(i) != null) {
+                continue;   // finished: no stopped result (and no exception with a stack trace) to build
+            }
             boolean wasRunning = running.containsKey(i);
             ItemStatus status = wasRunning && stop == Stop.DEADLINE ? ItemStatus.TIMED_OUT : never;
             ItemResult<I, R> r = stopped(i, status, wasRunning ? "still running when the fan-out stopped" : "not started");
