@@ -188,40 +188,8 @@ final class OptionSchema {
         return best != null && (bestDistance <= Math.max(2, name.length() / 3) || prefix) ? best : null;
     }
 
-    /** Splits an option string the way the kernel splits a magic line: on blanks, with double quotes and backslash escapes. */
+    /** Splits an option string into words: {@link MagicWords#split}, the kernel's rule for magic lines. */
     static List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        if (line == null) {
-            return out;
-        }
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        boolean escape = false;
-        boolean token = false;
-        for (char c : line.strip().toCharArray()) {
-            if (escape) {
-                cur.append(c);
-                escape = false;
-                token = true;
-            } else if (c == '\\') {
-                escape = true;
-            } else if (c == '"') {
-                quoted = !quoted;
-                token = true;
-            } else if ((c == ' ' || c == '\t') && !quoted) {
-                if (token) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                    token = false;
-                }
-            } else {
-                cur.append(c);
-                token = true;
-            }
-        }
-        if (token) {
-            out.add(cur.toString());
-        }
-        return out;
+        return MagicWords.split(line);
     }
 }

@@ -1,6 +1,6 @@
 package dev.chorus.kernel.magic;
 
-import java.util.ArrayList;
+import dev.chorus.magics.MagicWords;
 import java.util.List;
 
 /**
@@ -68,34 +68,8 @@ public record MagicLine(String name, List<String> args, String rest, boolean cel
         return new MagicLine(name, split(rest), rest, cell, s);
     }
 
-    /** Splits at blanks outside double quotes; a backslash escapes a quote or a backslash. */
+    /** Splits at blanks outside double quotes; a backslash escapes a quote or a backslash ({@link MagicWords#split}). */
     public static List<String> split(String text) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        boolean token = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\' && i + 1 < text.length() && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
-                cur.append(text.charAt(++i));
-                token = true;
-            } else if (c == '"') {
-                quoted = !quoted;
-                token = true;
-            } else if (Character.isWhitespace(c) && !quoted) {
-                if (token) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                    token = false;
-                }
-            } else {
-                cur.append(c);
-                token = true;
-            }
-        }
-        if (token) {
-            out.add(cur.toString());
-        }
-        return out;
+        return MagicWords.split(text);
     }
 }
