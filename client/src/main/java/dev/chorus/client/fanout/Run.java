@@ -1,5 +1,6 @@
 package dev.chorus.client.fanout;
 
+import dev.chorus.client.internal.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,7 +248,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         timers.shutdownNow();
         ended.countDown();
         if (ticker != null) {
-            joinQuietly(ticker);
+            Threads.joinUninterruptibly(ticker);
         }
         if (checkpoint != null) {
             checkpoint.close();
@@ -271,21 +272,6 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                 : new CancellationException("fan-out cancelled; " + why);
         return new ItemResult<>(i, inputs.get(i), status, null, ItemError.of(cause), Duration.ZERO, 0, 0, 0,
                 null, null, 0, false);
-    }
-
-    private static void joinQuietly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     // ---- items -----------------------------------------------------------------------------
