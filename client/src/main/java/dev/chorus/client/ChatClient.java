@@ -185,6 +185,13 @@ public final class ChatClient implements AutoCloseable {
         return r;
     }
 
+    /** The POST to chat/completions for {@code request}: JSON answer, or SSE when {@code stream}. */
+    private Request completionsRequest(ChatRequest request, RequestOptions options, boolean stream) {
+        byte[] body = Json.chatRequest(request, modelOf(request), stream);
+        return request(completionsUrl, options, stream ? "text/event-stream" : "application/json")
+                .post(RequestBody.create(body, JSON)).build();
+    }
+
     private String modelOf(ChatRequest request) {
         if (request.model() != null) {
             return request.model();
@@ -242,9 +249,7 @@ public final class ChatClient implements AutoCloseable {
 
         public ChatCompletion create(ChatRequest request, RequestOptions options) {
             Objects.requireNonNull(options, "options");
-            byte[] body = Json.chatRequest(request, modelOf(request), false);
-            Request http = request(completionsUrl, options, "application/json")
-                    .post(RequestBody.create(body, JSON)).build();
+            Request http = completionsRequest(request, options, false);
             Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, false), completionsCall);
             return Json.completion(completionsCall, r.body(), r.requestId(), r.attempts());
         }
@@ -260,9 +265,7 @@ public final class ChatClient implements AutoCloseable {
          */
         public CompletableFuture<ChatCompletion> createAsync(ChatRequest request, RequestOptions options) {
             Objects.requireNonNull(options, "options");
-            byte[] body = Json.chatRequest(request, modelOf(request), false);
-            Request http = request(completionsUrl, options, "application/json")
-                    .post(RequestBody.create(body, JSON)).build();
+            Request http = completionsRequest(request, options, false);
             CompletableFuture<Transport.Reply> reply = transport.execute(completionsCall, http, options, false);
             CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
             reply.whenComplete((r, e) -> {
@@ -294,9 +297,7 @@ public final class ChatClient implements AutoCloseable {
          */
         public ChatStream stream(ChatRequest request, RequestOptions options) {
             Objects.requireNonNull(options, "options");
-            byte[] body = Json.chatRequest(request, modelOf(request), true);
-            Request http = request(completionsUrl, options, "text/event-stream")
-                    .post(RequestBody.create(body, JSON)).build();
+            Request http = completionsRequest(request, options, true);
             Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, true), completionsCall);
             return new ChatStream(completionsCall, r.response(), r.call(), r.requestId());
         }
