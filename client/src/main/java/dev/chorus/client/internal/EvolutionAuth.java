@@ -95,7 +95,7 @@ public final class EvolutionAuth implements Interceptor {
     private Cached fetch() throws IOException {
         byte[] body;
         try (var g = new java.io.ByteArrayOutputStream(128);
-             var json = Json.MAPPER.createGenerator(g)) {
+             var json = Json.FACTORY.createGenerator(g)) {
             json.writeStartObject();
             json.writeStringField("keyId", keyId);
             json.writeStringField("secret", secret);

@@ -30,15 +30,23 @@ import java.util.Set;
  * The JSON wire format of the OpenAI chat API: writes requests, reads completions, chunks, model
  * lists, IAM tokens and error bodies. Unknown fields are ignored.
  *
- * <p>Stateless and thread-safe: one shared {@link ObjectMapper}. Unparseable bodies raise
+ * <p>Stateless and thread-safe. Requests, completions and stream chunks go through Jackson's
+ * streaming parser and generator alone: data binding ({@link ObjectMapper}) loads some 400 classes
+ * on first use, which a cold JVM paid inside its first request. The mapper is built on first need
+ * (model lists, tokens, error bodies, a request's extra fields). Unparseable bodies raise
  * {@link dev.chorus.client.MalformedResponseException} naming the call.
  */
 public final class Json {
     // Jackson's default buffer recycling is per thread, and every fan-out item runs on a fresh
     // virtual thread: without a shared pool each request allocates its buffers anew (tens of KB).
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
+
+    /** Data binding, built on first use (class initialisation of this holder). */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper(FACTORY.copy())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
 
     private static final Set<String> OWN_FIELDS =
             Set.of("model", "messages", "max_tokens", "temperature", "top_p", "stop", "stream", "stream_options");
@@ -82,7 +90,7 @@ public final class Json {
     /** The request body for {@code POST /chat/completions}. */
     public static byte[] chatRequest(ChatRequest r, String model, boolean stream) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeArrayFieldStart("messages");
@@ -117,7 +125,8 @@ public final class Json {
             }
             for (var e : r.extra().entrySet()) {
                 if (!OWN_FIELDS.contains(e.getKey())) {
-                    g.writeObjectField(e.getKey(), e.getValue());
+                    g.writeFieldName(e.getKey());
+                    Mapper.INSTANCE.writeValue(g, e.getValue());
                 }
             }
             g.writeEndObject();
@@ -131,7 +140,7 @@ public final class Json {
     public static ChatCompletion completion(String call, byte[] body, String requestId, int attempts) {
         WireCompletion w;
         try {
-            try (JsonParser p = MAPPER.createParser(body)) {
+            try (JsonParser p = FACTORY.createParser(body)) {
                 w = readCompletion(p);
             }
         } catch (IOException | RuntimeException e) {
@@ -155,7 +164,7 @@ public final class Json {
     public static ChatChunk chunk(String call, String data, String requestId) {
         WireCompletion w;
         try {
-            try (JsonParser p = MAPPER.createParser(data)) {
+            try (JsonParser p = FACTORY.createParser(data)) {
                 w = readCompletion(p);
             }
         } catch (IOException | RuntimeException e) {
@@ -210,7 +219,7 @@ public final class Json {
                 case "model" -> model = text(p, t);
                 case "choices" -> choices = choices(p, t);
                 case "usage" -> usage = usage(p, t);
-                case "error" -> error = p.readValueAsTree();
+                case "error" -> error = Mapper.INSTANCE.readTree(p);
                 default -> p.skipChildren();
             }
         }
@@ -323,7 +332,7 @@ public final class Json {
     public static List<Model> models(String call, byte[] body, String requestId) {
         WireModels w;
         try {
-            w = MAPPER.readValue(body, WireModels.class);
+            w = Mapper.INSTANCE.readValue(body, WireModels.class);
         } catch (IOException | RuntimeException e) {
             throw Failures.malformed(call, 200, requestId, "not a model list (" + shortProblem(e) + ")", e);
         }
@@ -337,7 +346,7 @@ public final class Json {
     public static Token token(String call, byte[] body, String requestId) {
         Token t;
         try {
-            t = MAPPER.readValue(body, Token.class);
+            t = Mapper.INSTANCE.readValue(body, Token.class);
         } catch (IOException | RuntimeException e) {
             // The body may hold a token: do not quote it.
             throw Failures.malformed(call, 200, requestId, "not a token response", null);
@@ -357,7 +366,7 @@ public final class Json {
             return null;
         }
         try {
-            JsonNode n = MAPPER.readTree(body);
+            JsonNode n = Mapper.INSTANCE.readTree(body);
             if (n != null && n.isObject()) {
                 String text = errorText(n.has("error") ? n.get("error") : n);
                 if (text != null) {
