@@ -80,4 +80,38 @@ class ViewsTest {
                 () -> Timeline.of(Table.create("x", StringColumn.create("status"))));
         assertEquals("a timeline needs a column 'start_ms' (a %%fanout result table)", e.getMessage());
     }
+
+    @Test
+    void timelineOfManyRowsDrawsOneLinePerBandOfRows() {
+        // 20,000 requests in waves of 1000 of 100 ms; row 12345 failed; the last 10 never ran.
+        int n = 20_000;
+        StringColumn status = StringColumn.create("status");
+        LongColumn start = LongColumn.create("start_ms");
+        LongColumn end = LongColumn.create("end_ms");
+        for (int i = 0; i < n; i++) {
+            status.append(i == 12_345 ? "failed" : i >= n - 10 ? "cancelled" : "ok");
+            if (i >= n - 10) {
+                start.appendMissing();
+                end.appendMissing();
+            } else {
+                start.append(i / 1000 * 100L);
+                end.append(i / 1000 * 100L + 100);
+            }
+        }
+        Timeline tl = Timeline.of(Table.create("r", status, start, end));
+        assertEquals(n - 10, tl.bars().size());
+        String svg = tl.svg();
+        assertTrue(svg.length() < 100_000, "chart of " + svg.length() + " chars");
+        assertTrue(svg.contains("height=\"350\" viewBox=\"0 0 720 350\""), svg.substring(0, 200));
+        assertTrue(svg.contains(">one line: 63 rows</text>"), svg);
+        // Each band of 63 rows is one ok segment (touching waves merge); the failure is drawn over it.
+        assertEquals(1, svg.split("fill=\"#c62828\"", -1).length - 1);
+        assertTrue(svg.contains("fill=\"#c62828\"><title>rows 12285–12347: ok 62, failed 1; failed 1200–1300 ms</title>"),
+                svg);
+        assertTrue(svg.contains("<title>rows 0–62: ok 63; ok 0–100 ms</title>"), svg);
+        assertTrue(svg.contains("<title>rows 945–1007: ok 63; ok 0–200 ms</title>"), svg);
+        assertTrue(svg.contains("<title>rows 19971–19999: ok 19; ok 1900–2000 ms</title>"), svg);
+        assertEquals(318 + 1 + 1, svg.split("<rect ", -1).length - 1, "background, one per line, the failure");
+        assertFalse(svg.contains("#9e9e9e"), "rows that never ran have no bar");
+    }
 }
