@@ -14,13 +14,7 @@ import time
 
 from jupyter_client.manager import KernelManager
 
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from bench import rss_mib  # bench.py beside this file
 
 
 def run_cell(kc, code, timeout):
