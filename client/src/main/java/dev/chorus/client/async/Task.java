@@ -1,5 +1,6 @@
 package dev.chorus.client.async;
 
+import dev.chorus.client.internal.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -188,18 +189,7 @@ public final class Task<T> implements Future<T> {
 
     /** Waits until the thread has ended, ignoring interrupts (restoring the flag afterwards). */
     void awaitTerminationUninterruptibly() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(thread);
     }
 
     /** Runs {@code listener} once the task is done (at once if it already is). */
