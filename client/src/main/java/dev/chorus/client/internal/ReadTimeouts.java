@@ -214,22 +214,11 @@ public final class ReadTimeouts implements AutoCloseable {
         public synchronized InputStream getInputStream() throws IOException {
             if (input == null) {
                 input = new FilterInputStream(super.getInputStream()) {
+                    /** Through {@link #read(byte[], int, int)}: okio reads into its segments, never a byte at a time. */
                     @Override
                     public int read() throws IOException {
-                        requestPending = false;
-                        int p = peeked;
-                        if (p != NONE) {
-                            peeked = NONE;
-                            return p;
-                        }
-                        readingSince = stamp();
-                        try {
-                            return super.read();
-                        } catch (IOException e) {
-                            throw failure(e);
-                        } finally {
-                            readingSince = 0;
-                        }
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
                     }
 
                     @Override
@@ -301,17 +290,10 @@ public final class ReadTimeouts implements AutoCloseable {
         public synchronized OutputStream getOutputStream() throws IOException {
             if (output == null) {
                 output = new FilterOutputStream(super.getOutputStream()) {
+                    /** Through {@link #write(byte[], int, int)}: okio writes its segments, never a byte at a time. */
                     @Override
                     public void write(int b) throws IOException {
-                        writingSince = stamp();
-                        try {
-                            out.write(b);
-                            requestPending = true;
-                        } catch (IOException e) {
-                            throw failure(e);
-                        } finally {
-                            writingSince = 0;
-                        }
+                        write(new byte[] {(byte) b}, 0, 1);
                     }
 
                     @Override
