@@ -164,20 +164,25 @@ public record Timeline(List<Bar> bars, int rows) {
         byStatus.forEach((status, list) -> counts.append(counts.isEmpty() ? "" : ", ")
                 .append(status).append(' ').append(list.size()));
         String rows = "rows " + first + "–" + last + ": " + counts;
-        for (var e : byStatus.entrySet()) {
-            List<Bar> list = new ArrayList<>(e.getValue());
+        byStatus.forEach((status, list) -> {
             list.sort(Comparator.comparingLong(Bar::startMs));
             long from = list.get(0).startMs();
             long to = list.get(0).endMs();
             for (Bar bar : list.subList(1, list.size())) {
                 if (bar.startMs() > to + gapMs) {
-                    rect(b, from, to, y, height, scale, e.getKey(), rows + "; " + e.getKey() + " " + from + "–" + to + " ms");
+                    segment(b, rows, status, from, to, y, height, scale);
                     from = bar.startMs();
                 }
                 to = Math.max(to, bar.endMs());
             }
-            rect(b, from, to, y, height, scale, e.getKey(), rows + "; " + e.getKey() + " " + from + "–" + to + " ms");
-        }
+            segment(b, rows, status, from, to, y, height, scale);
+        });
+    }
+
+    /** One merged interval of a band; its tooltip names the band's rows and the interval. */
+    private static void segment(StringBuilder b, String rows, String status, long from, long to, double y,
+                                double height, double scale) {
+        rect(b, from, to, y, height, scale, status, rows + "; " + status + " " + from + "–" + to + " ms");
     }
 
     private static void rect(StringBuilder b, long startMs, long endMs, double y, double height, double scale,
