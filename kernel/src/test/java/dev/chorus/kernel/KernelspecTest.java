@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,5 +53,18 @@ class KernelspecTest {
     void anUnknownJavaIsTakenForTheOldestSupported(@TempDir Path dir) {
         assertEquals(Kernelspec.MIN_JAVA, Kernelspec.javaFeature(dir.resolve("no/bin/java").toString()));
         assertEquals(21, Kernelspec.MIN_JAVA);
+    }
+
+    @Test
+    void theLauncherRunsWithTheKernelsCollectorFlags(@TempDir Path dir) throws Exception {
+        // bin/chorus (chorus run fans out in its own JVM) repeats them; this keeps the two equal.
+        Predicate<String> collector = f -> f.matches("-XX:\\+Use\\w+GC")
+                || f.startsWith("-XX:GCTimeRatio=") || f.startsWith("-XX:G1");
+        List<String> kernel = Kernelspec.jvmOptions(dir.resolve("a.jsa"), 21).stream().filter(collector).toList();
+        String exec = Files.readAllLines(Path.of("src/main/dist/bin/chorus")).stream()
+                .filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
+        List<String> launcher = List.of(exec.split("\\s+")).stream().filter(collector).toList();
+        assertFalse(kernel.isEmpty());
+        assertEquals(kernel, launcher);
     }
 }
