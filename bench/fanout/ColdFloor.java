@@ -155,8 +155,7 @@ public class ColdFloor {
                     }
                     StringBuilder answer = new StringBuilder();
                     if (chunked) {
-                        for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
-                             size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                        for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
                             answer.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
                             line(in);
                         }
@@ -176,6 +175,11 @@ public class ColdFloor {
                     }
                 }
             };
+        }
+
+        /** A chunk's size line (hex, extensions after ';' ignored). */
+        private static int chunkSize(InputStream in) throws IOException {
+            return Integer.parseInt(line(in).split(";")[0].trim(), 16);
         }
 
         private static String line(InputStream in) throws IOException {
