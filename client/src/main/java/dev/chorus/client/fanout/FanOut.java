@@ -1,6 +1,5 @@
 package dev.chorus.client.fanout;
 
-import dev.chorus.client.ChatClient;
 import dev.chorus.client.async.RateLimiter;
 
 import java.nio.file.Path;
@@ -17,10 +16,11 @@ import java.util.function.Predicate;
  * limit, retries, per-item timeouts and an overall deadline, and returns one result per input in
  * input order.
  *
- * <p>Threading: each running item has its own virtual thread; at most {@code concurrency} exist at
- * once, because an item's thread is started only when a slot is free, so a list of 20,000 inputs
- * costs 20,000 small result records, not 20,000 threads. One dispatcher thread starts items,
- * one ticker thread calls the {@link ProgressListener}, one timer thread fires timeouts. A
+ * <p>Threading: one virtual thread per concurrency slot takes the inputs one after the other, so a
+ * list of 20,000 inputs costs 20,000 small result records and {@code concurrency} threads. One
+ * coordinator thread finishes the run, one ticker thread calls the {@link ProgressListener}, one
+ * timer thread (only with a per-item timeout or a deadline) fires timeouts; each finished item is
+ * pushed to the {@link ItemListener} on its own thread. A
  * {@code FanOut} is immutable and may be reused for many runs, also concurrently; the rate
  * limiter, when given, is shared by all those runs.
  *
@@ -44,6 +44,7 @@ public final class FanOut<I, R> {
     final Duration itemTimeout;
     final Duration deadline;
     final ProgressListener listener;
+    final ItemListener<I, R> itemListener;
     final Duration progressInterval;
     final Path checkpoint;
     final CheckpointCodec<R> codec;
@@ -73,6 +74,7 @@ public final class FanOut<I, R> {
         this.itemTimeout = b.itemTimeout;
         this.deadline = b.deadline;
         this.listener = b.listener;
+        this.itemListener = b.itemListener;
         this.progressInterval = b.progressInterval;
         this.checkpoint = b.checkpoint;
         this.codec = b.codec;
@@ -84,16 +86,6 @@ public final class FanOut<I, R> {
     /** A builder with concurrency 16, no rate limit, no retries, no timeouts. */
     public static <I, R> Builder<I, R> builder() {
         return new Builder<>();
-    }
-
-    /** A chat fan-out through {@code client}, with its concurrency set by {@link ChatFanOut#concurrency(int)} (default 16). */
-    public static ChatFanOut chat(ChatClient client) {
-        return new ChatFanOut().endpoint(client, Builder.DEFAULT_CONCURRENCY);
-    }
-
-    /** A chat fan-out with no endpoint yet: add them with {@link ChatFanOut#endpoint(ChatClient, int)}. */
-    public static ChatFanOut chat() {
-        return new ChatFanOut();
     }
 
     /** The concurrency limit (over all endpoints). */
@@ -143,6 +135,7 @@ public final class FanOut<I, R> {
         private Duration itemTimeout;
         private Duration deadline;
         private ProgressListener listener;
+        private ItemListener<I, R> itemListener;
         private Duration progressInterval = Duration.ofMillis(100);
         private Path checkpoint;
         private CheckpointCodec<R> codec;
@@ -231,6 +224,15 @@ public final class FanOut<I, R> {
         /** Receives progress snapshots (see {@link ProgressListener} for when and on which thread). */
         public Builder<I, R> listener(ProgressListener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Receives every item's result the moment it ends (see {@link ItemListener} for when and on
+         * which thread): fill a table or a cache from here instead of scanning the run.
+         */
+        public Builder<I, R> onItem(ItemListener<I, R> listener) {
+            this.itemListener = listener;
             return this;
         }
 

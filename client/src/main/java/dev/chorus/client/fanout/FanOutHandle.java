@@ -1,7 +1,6 @@
 package dev.chorus.client.fanout;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,9 +16,6 @@ public interface FanOutHandle<I, R> extends AutoCloseable {
 
     /** The latest snapshot (computed now). */
     Progress progress();
-
-    /** The items that have ended so far, in input order. */
-    List<ItemResult<I, R>> partial();
 
     /**
      * Stops the fan-out: no new item starts, running items are interrupted and end

@@ -77,7 +77,7 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
                 sumLatencyNanos += r.latency().toNanos();
                 latencies.add(r.latency().toNanos());
             }
-            if (r.error() != null) {
+            if (r.error() != null && r.status() != ItemStatus.CANCELLED) {
                 causes.merge(r.error().causeClass(), 1, Integer::sum);
             }
         }
@@ -103,7 +103,8 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
      * @param efficiency  sum of item latencies / (wall × concurrency): 1.0 means every slot was busy all the time
      * @param attempts    attempts made (retries included, resumed items excluded)
      * @param requestsPerSecond attempts per second of wall time
-     * @param failuresByCause   count of non-OK items by {@link ItemError#causeClass()}
+     * @param failuresByCause   count of failed and timed-out items by {@link ItemError#causeClass()} (cancelled
+     *                          items are counted in {@code cancelled} only)
      */
     public record Summary(int total, int ok, int failed, int cancelled, int timedOut, int resumed, Duration wall,
                           double efficiency, Duration p50, Duration p95, Duration max, long promptTokens,

@@ -3,31 +3,37 @@ package dev.chorus.client.fanout;
 import dev.chorus.client.internal.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One execution of a {@link FanOut}: its threads, slots, results and handle.
+ * One execution of a {@link FanOut}: its threads, results, counters and handle.
  *
- * <p>Threads: a dispatcher (starts one virtual thread per item when a slot is free, then waits for
- * all, then finishes the run), the items, a ticker for the listener, and one timer thread for
- * attempt timeouts and the deadline. Every one of them ends when the run ends.
+ * <p>Threads: one worker (a virtual thread) per concurrency slot, each taking the next input when
+ * its last one has ended, so an answer is followed by the next request on the same thread with no
+ * hand-off; a coordinator that waits for the workers and finishes the run; a ticker for the
+ * progress listener; and, only when a per-item timeout or a deadline is set, one timer thread.
+ * Every one of them ends when the run ends.
  */
 final class Run<I, R> implements FanOutHandle<I, R> {
 
@@ -38,23 +44,35 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     private final ItemTask<? super I, ? extends R> task;
     private final int n;
     private final AtomicReferenceArray<ItemResult<I, R>> results;
-    private final ConcurrentHashMap<Integer, Thread> running = new ConcurrentHashMap<>();
     private final CompletableFuture<FanOutResult<I, R>> completion = new CompletableFuture<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** The next input a worker takes. */
+    private final AtomicInteger next = new AtomicInteger();
+    /** The overall limit when it is below the sum of the endpoints' limits, else null. */
+    private final Semaphore cap;
 
-    private final ReentrantLock slots = new ReentrantLock();
-    private final Condition slotFreed = slots.newCondition();
-    private final int[] inFlightByEndpoint;
-    private int inFlight;
+    private final ReentrantLock state = new ReentrantLock();
+    private final Condition changed = state.newCondition();
+    /** Guarded by {@link #state}. */
+    private int liveWorkers;
+    /** Guarded by {@link #state}: set when the coordinator starts finishing; later stops are ignored. */
+    private boolean finishing;
+    private volatile Stop stop;
 
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger ok = new AtomicInteger();
-    private final AtomicInteger resumed = new AtomicInteger();
-    private volatile Stop stop;
-    /** Set (under the slots lock) when the dispatcher starts finishing; later stops are ignored. */
-    private boolean finishing;
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger cancelled = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    /** Items between winning their result slot and returning from the item listener. */
+    private final AtomicInteger ending = new AtomicInteger();
+
+    private Thread[] workers = new Thread[0];
+    /** Per worker, the index of the item it runs, or -1. */
+    private AtomicIntegerArray current = new AtomicIntegerArray(0);
     private volatile long startNanos;
-    private ScheduledExecutorService timers;
+    private ScheduledThreadPoolExecutor timers;
     private Checkpoint<R> checkpoint;
     private Thread ticker;
 
@@ -64,18 +82,20 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         this.task = task;
         this.n = inputs.size();
         this.results = new AtomicReferenceArray<>(n);
-        this.inFlightByEndpoint = new int[config.endpoints.size()];
+        int sum = config.endpoints.stream().mapToInt(FanOut.Endpoint::limit).sum();
+        this.cap = config.concurrency < sum ? new Semaphore(config.concurrency) : null;
     }
 
     void start() {
+        int resumed = 0;
         if (config.checkpoint != null) {
-            resumeFromCheckpoint();
+            resumed = resumeFromCheckpoint();
             checkpoint = Checkpoint.open(config.checkpoint, config.codec);
         }
-        ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().daemon().name("chorus-fanout-timer").factory());
-        stpe.setRemoveOnCancelPolicy(true);
-        timers = stpe;
+        if (config.itemTimeout != null || config.deadline != null) {
+            timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("chorus-fanout-timer").factory());
+            timers.setRemoveOnCancelPolicy(true);
+        }
         startNanos = System.nanoTime();
         if (config.deadline != null) {
             timers.schedule(() -> stop(Stop.DEADLINE), config.deadline.toNanos(), TimeUnit.NANOSECONDS);
@@ -83,11 +103,37 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         if (config.listener != null) {
             ticker = Thread.ofVirtual().name("chorus-fanout-progress").start(this::tick);
         }
-        Thread.ofVirtual().name("chorus-fanout-dispatcher").start(this::dispatch);
+        int left = n - resumed;
+        List<Integer> endpointOf = new ArrayList<>();
+        for (int e = 0; e < config.endpoints.size(); e++) {
+            int count = Math.min(config.endpoints.get(e).limit(), left);
+            for (int k = 0; k < count; k++) {
+                endpointOf.add(e);
+            }
+        }
+        workers = new Thread[endpointOf.size()];
+        current = new AtomicIntegerArray(workers.length);
+        state.lock();
+        try {
+            liveWorkers = workers.length;
+        } finally {
+            state.unlock();
+        }
+        for (int w = 0; w < workers.length; w++) {
+            current.set(w, -1);
+            final int worker = w;
+            final int endpoint = endpointOf.get(w);
+            workers[w] = Thread.ofVirtual().name("chorus-fanout-worker-" + w).unstarted(() -> work(worker, endpoint));
+        }
+        for (Thread t : workers) {
+            t.start();
+        }
+        Thread.ofVirtual().name("chorus-fanout-run").start(this::coordinate);
     }
 
-    private void resumeFromCheckpoint() {
+    private int resumeFromCheckpoint() {
         Map<Integer, Checkpoint.Line> lines = Checkpoint.read(config.checkpoint);
+        int count = 0;
         for (Checkpoint.Line line : lines.values()) {
             int i = line.index();
             if (i < 0 || i >= n || !"OK".equals(line.status()) || !keyOf(inputs.get(i)).equals(line.key())) {
@@ -99,13 +145,16 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             } catch (RuntimeException rejected) {
                 continue;
             }
-            results.set(i, new ItemResult<>(i, inputs.get(i), ItemStatus.OK, value, null,
+            ItemResult<I, R> r = new ItemResult<>(i, inputs.get(i), ItemStatus.OK, value, null,
                     Duration.ofMillis(line.latencyMs()), line.attempts(), line.promptTokens(),
-                    line.completionTokens(), null, null, 0, true));
-            done.incrementAndGet();
-            ok.incrementAndGet();
-            resumed.incrementAndGet();
+                    line.completionTokens(), null, null, 0, true);
+            if (results.compareAndSet(i, null, r)) {
+                count(r.status());
+                notifyItem(r);
+                count++;
+            }
         }
+        return count;
     }
 
     private String keyOf(I input) {
@@ -113,139 +162,139 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         return k == null ? "null" : k;
     }
 
-    // ---- dispatcher ------------------------------------------------------------------------
+    // ---- workers ---------------------------------------------------------------------------
 
-    private void dispatch() {
+    private void work(int worker, int endpoint) {
         try {
-            for (int i = 0; i < n && stop == null; i++) {
-                if (results.get(i) != null) {
-                    continue;
-                }
-                int endpoint = awaitSlot();
-                if (endpoint < 0) {
+            while (stop == null) {
+                int i = claim();
+                if (i < 0) {
                     break;
                 }
-                final int index = i;
-                Thread t = Thread.ofVirtual().name("chorus-fanout-item-" + i).unstarted(() -> runItem(index, endpoint));
-                running.put(i, t);
-                t.start();
+                if (cap != null) {
+                    try {
+                        cap.acquire();
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
+                current.set(worker, i);
+                try {
+                    runItem(i, endpoint);
+                } finally {
+                    current.set(worker, -1);
+                    if (cap != null) {
+                        cap.release();
+                    }
+                }
             }
-            awaitIdle();
-        } catch (InterruptedException e) {
-            stop(Stop.CANCEL);
+        } finally {
+            state.lock();
+            try {
+                if (--liveWorkers == 0) {
+                    changed.signalAll();
+                }
+            } finally {
+                state.unlock();
+            }
+        }
+    }
+
+    /** The next input without a result, or -1 when none is left. */
+    private int claim() {
+        while (true) {
+            int i = next.getAndIncrement();
+            if (i >= n) {
+                return -1;
+            }
+            if (results.get(i) == null) {
+                return i;
+            }
+        }
+    }
+
+    private void coordinate() {
+        state.lock();
+        try {
+            while (liveWorkers > 0 && stop == null) {
+                changed.awaitUninterruptibly();
+            }
+            if (stop != null) {
+                // Interrupted items get a grace period to end with their own status.
+                long until = System.nanoTime() + config.cancelGrace.toNanos();
+                long left;
+                while (liveWorkers > 0 && (left = until - System.nanoTime()) > 0) {
+                    try {
+                        changed.awaitNanos(left);
+                    } catch (InterruptedException ignored) {
+                        // nobody interrupts this thread; keep waiting out the grace period
+                    }
+                }
+            }
+            finishing = true;
+        } finally {
+            state.unlock();
+        }
+        try {
+            finish();
         } catch (Throwable t) {
-            // An engine bug or an OutOfMemoryError: stop cleanly so waiters still get a result.
-            stop(Stop.CANCEL);
-        }
-        finish();
-    }
-
-    /** Waits for a free slot and takes it; returns the endpoint, or -1 once the run is stopping. */
-    private int awaitSlot() throws InterruptedException {
-        slots.lock();
-        try {
-            while (true) {
-                if (stop != null) {
-                    return -1;
-                }
-                if (inFlight < config.concurrency) {
-                    int best = -1;
-                    int bestFree = 0;
-                    for (int e = 0; e < inFlightByEndpoint.length; e++) {
-                        int free = config.endpoints.get(e).limit() - inFlightByEndpoint[e];
-                        if (free > bestFree) {
-                            best = e;
-                            bestFree = free;
-                        }
-                    }
-                    if (best >= 0) {
-                        inFlight++;
-                        inFlightByEndpoint[best]++;
-                        return best;
-                    }
-                }
-                slotFreed.await();
-            }
-        } finally {
-            slots.unlock();
-        }
-    }
-
-    private void release(int endpoint) {
-        slots.lock();
-        try {
-            inFlight--;
-            inFlightByEndpoint[endpoint]--;
-            slotFreed.signalAll();
-        } finally {
-            slots.unlock();
-        }
-    }
-
-    private void awaitIdle() throws InterruptedException {
-        slots.lock();
-        try {
-            while (inFlight > 0 && stop == null) {
-                slotFreed.await();
-            }
-        } finally {
-            slots.unlock();
+            completion.completeExceptionally(t);
         }
     }
 
     private void stop(Stop reason) {
-        slots.lock();
+        state.lock();
         try {
             if (stop != null || finishing) {
                 return;
             }
             stop = reason;
-            slotFreed.signalAll();
+            changed.signalAll();
         } finally {
-            slots.unlock();
+            state.unlock();
         }
-        running.values().forEach(Thread::interrupt);
+        for (Thread t : workers) {
+            t.interrupt();
+        }
     }
 
     private void finish() {
-        slots.lock();
-        try {
-            finishing = true;
-        } finally {
-            slots.unlock();
-        }
-        if (stop != null) {
-            // Items started just before the stop may have missed the first sweep.
-            running.values().forEach(Thread::interrupt);
-            long until = System.nanoTime() + config.cancelGrace.toNanos();
-            slots.lock();
-            try {
-                long left;
-                while (inFlight > 0 && (left = until - System.nanoTime()) > 0) {
-                    try {
-                        slotFreed.awaitNanos(left);
-                    } catch (InterruptedException ignored) {
-                        // Keep waiting out the grace period; the run is already stopping.
-                    }
-                }
-            } finally {
-                slots.unlock();
+        Set<Integer> stillRunning = new HashSet<>();
+        for (int w = 0; w < current.length(); w++) {
+            int i = current.get(w);
+            if (i >= 0) {
+                stillRunning.add(i);
             }
         }
-        ItemStatus never = ItemStatus.CANCELLED;
+        // One shared error each (no stack trace per item): a cancelled run of 100,000 inputs would
+        // otherwise build 100,000 exceptions.
+        Throwable notStarted = stop == Stop.DEADLINE
+                ? new CancellationException("deadline of " + config.deadline + " reached; not started")
+                : new CancellationException("fan-out cancelled; not started");
+        Throwable stopped = stop == Stop.DEADLINE
+                ? new TimeoutException("deadline of " + config.deadline + " reached; still running")
+                : new CancellationException("fan-out cancelled; still running");
         for (int i = 0; i < n; i++) {
             if (results.get(i) != null) {
-                continue;   // finished: no stopped result (and no exception with a stack trace) to build
+                continue;
             }
-            boolean wasRunning = running.containsKey(i);
-            ItemStatus status = wasRunning && stop == Stop.DEADLINE ? ItemStatus.TIMED_OUT : never;
-            ItemResult<I, R> r = stopped(i, status, wasRunning ? "still running when the fan-out stopped" : "not started");
+            boolean wasRunning = stillRunning.contains(i);
+            ItemStatus status = wasRunning && stop == Stop.DEADLINE ? ItemStatus.TIMED_OUT : ItemStatus.CANCELLED;
+            ItemResult<I, R> r = new ItemResult<>(i, inputs.get(i), status, null,
+                    ItemError.of(wasRunning ? stopped : notStarted), Duration.ZERO, 0, 0, 0, null, null, 0, false);
             if (results.compareAndSet(i, null, r)) {
-                done.incrementAndGet();
+                count(status);
+                notifyItem(r);
             }
         }
+        // An item that won its slot just before the loop above may still be in the item listener.
+        while (ending.get() > 0) {
+            Thread.yield();
+        }
         long wall = System.nanoTime() - startNanos;
-        timers.shutdownNow();
+        if (timers != null) {
+            timers.shutdownNow();
+        }
         ended.countDown();
         if (ticker != null) {
             Threads.joinUninterruptibly(ticker);
@@ -266,12 +315,24 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         completion.complete(result);
     }
 
-    private ItemResult<I, R> stopped(int i, ItemStatus status, String why) {
-        Throwable cause = status == ItemStatus.TIMED_OUT
-                ? new TimeoutException("deadline of " + config.deadline + " reached; " + why)
-                : new CancellationException("fan-out cancelled; " + why);
-        return new ItemResult<>(i, inputs.get(i), status, null, ItemError.of(cause), Duration.ZERO, 0, 0, 0,
-                null, null, 0, false);
+    private void count(ItemStatus status) {
+        switch (status) {
+            case OK -> ok.incrementAndGet();
+            case FAILED, TIMED_OUT -> failed.incrementAndGet();
+            case CANCELLED -> cancelled.incrementAndGet();
+        }
+        done.incrementAndGet();
+    }
+
+    private void notifyItem(ItemResult<I, R> r) {
+        if (config.itemListener == null) {
+            return;
+        }
+        try {
+            config.itemListener.onItem(r);
+        } catch (RuntimeException ignored) {
+            // A broken listener must not stop the fan-out (documented on ItemListener).
+        }
     }
 
     // ---- items -----------------------------------------------------------------------------
@@ -357,6 +418,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     }
 
     private void runItem(int index, int endpoint) {
+        inFlight.incrementAndGet();
         long begin = System.nanoTime();
         I input = inputs.get(index);
         Context ctx = new Context(index, endpoint);
@@ -388,10 +450,10 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                     begin = System.nanoTime();
                 }
                 attempts = attempt;
-                Attempt guard = new Attempt(Thread.currentThread());
-                ScheduledFuture<?> timer = config.itemTimeout == null ? null
-                        : schedule(guard, config.itemTimeout);
-                boolean timedOut;
+                requests.incrementAndGet();
+                Attempt guard = config.itemTimeout == null ? null : new Attempt(Thread.currentThread());
+                ScheduledFuture<?> timer = guard == null ? null : schedule(guard, config.itemTimeout);
+                boolean timedOut = false;
                 Throwable failure = null;
                 R v = null;
                 try {
@@ -399,9 +461,11 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
-                    timedOut = guard.finish();
-                    if (timer != null) {
-                        timer.cancel(false);
+                    if (guard != null) {
+                        timedOut = guard.finish();
+                        if (timer != null) {
+                            timer.cancel(false);
+                        }
                     }
                     // Clear a timeout or cancel interrupt: the fields above say what happened.
                     Thread.interrupted();
@@ -456,17 +520,19 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                     error == null ? null : ItemError.of(error), Duration.ofNanos(end - begin), attempts,
                     ctx.promptTokens, ctx.completionTokens, Duration.ofNanos(begin - startNanos),
                     Duration.ofNanos(end - startNanos), endpoint, false);
-            if (results.compareAndSet(index, null, r)) {
-                done.incrementAndGet();
-                if (status == ItemStatus.OK) {
-                    ok.incrementAndGet();
+            ending.incrementAndGet();
+            try {
+                if (results.compareAndSet(index, null, r)) {
+                    count(status);
+                    if (checkpoint != null && status != ItemStatus.CANCELLED) {
+                        checkpoint.append(r, keyOf(input));
+                    }
+                    notifyItem(r);
                 }
-                if (checkpoint != null && status != ItemStatus.CANCELLED) {
-                    checkpoint.append(r, keyOf(input));
-                }
+            } finally {
+                ending.decrementAndGet();
+                inFlight.decrementAndGet();
             }
-            running.remove(index);
-            release(endpoint);
         }
     }
 
@@ -481,7 +547,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     private ScheduledFuture<?> schedule(Runnable r, Duration after) {
         try {
             return timers.schedule(r, after.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        } catch (RejectedExecutionException stopped) {
             return null;
         }
     }
@@ -512,17 +578,10 @@ final class Run<I, R> implements FanOutHandle<I, R> {
 
     private Progress snapshot(boolean finished) {
         long elapsed = System.nanoTime() - startNanos;
-        int d = done.get();
-        int k = ok.get();
-        int flight;
-        slots.lock();
-        try {
-            flight = inFlight;
-        } finally {
-            slots.unlock();
-        }
-        double rate = elapsed <= 0 ? 0 : (d - resumed.get()) / (elapsed / 1e9);
-        return new Progress(n, d, k, d - k, finished ? 0 : flight, rate, Duration.ofNanos(elapsed), finished);
+        long sent = requests.get();
+        double rate = elapsed <= 0 ? 0 : sent / (elapsed / 1e9);
+        return new Progress(n, done.get(), ok.get(), failed.get(), cancelled.get(), finished ? 0 : inFlight.get(),
+                sent, rate, Duration.ofNanos(elapsed), finished);
     }
 
     // ---- handle ----------------------------------------------------------------------------
@@ -530,18 +589,6 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     @Override
     public Progress progress() {
         return snapshot(completion.isDone());
-    }
-
-    @Override
-    public List<ItemResult<I, R>> partial() {
-        List<ItemResult<I, R>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ItemResult<I, R> r = results.get(i);
-            if (r != null) {
-                out.add(r);
-            }
-        }
-        return out;
     }
 
     @Override

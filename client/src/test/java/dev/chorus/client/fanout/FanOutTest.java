@@ -211,7 +211,7 @@ class FanOutTest {
         assertEquals(4, timedOut, "the items holding the 4 slots");
         assertEquals(44, cancelled);
         ItemResult<Integer, Integer> last = r.items().get(49);
-        assertEquals("fan-out cancelled; not started", last.error().message());
+        assertEquals("deadline of PT0.3S reached; not started", last.error().message());
         assertEquals(0, last.attempts());
         assertNull(last.start());
         r.items().stream().filter(i -> i.status() == ItemStatus.TIMED_OUT)
@@ -274,7 +274,9 @@ class FanOutTest {
     void aBackgroundHandleReportsProgressAndCanBeCancelled() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch threeDone = new CountDownLatch(3);
-        FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(4).build();
+        List<Integer> ended = new CopyOnWriteArrayList<>();
+        FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(4)
+                .onItem(r -> ended.add(r.input())).build();
         FanOutHandle<Integer, Integer> h = f.start(range(100), (in, ctx) -> {
             if (in < 3) {
                 threeDone.countDown();
@@ -288,11 +290,12 @@ class FanOutTest {
         for (int i = 0; i < 1000 && (h.progress().done() < 3 || h.progress().inFlight() < 4); i++) {
             Thread.sleep(10);
         }
-        assertEquals(List.of(0, 1, 2), h.partial().stream().map(ItemResult::input).toList());
+        assertEquals(Set.of(0, 1, 2), Set.copyOf(ended));
         Progress p = h.progress();
         assertEquals(100, p.total());
         assertEquals(3, p.done());
         assertEquals(4, p.inFlight());
+        assertEquals(7, p.requests(), "three ended, four running");
         assertFalse(h.isDone());
         assertNull(h.await(Duration.ofMillis(50)));
         h.cancel();
@@ -300,7 +303,15 @@ class FanOutTest {
         assertTrue(h.isDone());
         assertEquals(3, r.ok().size());
         assertEquals(97, r.failed().size());
-        assertTrue(h.progress().finished());
+        assertEquals(97, r.summary().cancelled());
+        assertEquals(java.util.Map.of(), r.summary().failuresByCause(), "cancelled rows are not failures");
+        Progress end = h.progress();
+        assertTrue(end.finished());
+        assertEquals(97, end.cancelled());
+        assertEquals(0, end.failed());
+        assertEquals(7, end.requests(), "items that never started sent nothing");
+        assertEquals(100, ended.size(), "every item, cancelled ones too, reached the item listener once");
+        assertEquals(Set.copyOf(range(100)), Set.copyOf(ended));
         h.close();
         release.countDown();
     }
@@ -324,11 +335,76 @@ class FanOutTest {
         assertEquals(1, overlap.max.get());
         Progress last = seen.get(seen.size() - 1);
         assertTrue(last.finished());
-        assertEquals(new Progress(200, 200, 200, 0, 0, last.rate(), last.elapsed(), true), last);
+        assertEquals(new Progress(200, 200, 200, 0, 0, 0, 200, last.rate(), last.elapsed(), true), last);
         assertEquals(1, seen.stream().filter(Progress::finished).count());
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(seen.get(i).done() >= seen.get(i - 1).done());
         }
+    }
+
+    @Test
+    void everyItemReachesTheItemListenerOnceBeforeTheRunEnds() {
+        int n = 5_000;
+        AtomicInteger[] calls = new AtomicInteger[n];
+        for (int i = 0; i < n; i++) {
+            calls[i] = new AtomicInteger();
+        }
+        List<Progress> finals = new CopyOnWriteArrayList<>();
+        AtomicInteger seenAtFinal = new AtomicInteger(-1);
+        AtomicInteger total = new AtomicInteger();
+        FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(64).retries(1)
+                .backoff(Duration.ZERO, Duration.ZERO)
+                .onItem(r -> {
+                    calls[r.index()].incrementAndGet();
+                    assertEquals(r.index(), (int) r.input());
+                    total.incrementAndGet();
+                })
+                .listener(p -> {
+                    if (p.finished()) {
+                        finals.add(p);
+                        seenAtFinal.set(total.get());
+                    }
+                }).build();
+        FanOutResult<Integer, Integer> r = f.run(range(n), (in, ctx) -> {
+            if (in % 10 == 0 && ctx.attempt() == 1) {
+                throw new java.io.IOException("transient " + in);
+            }
+            if (in % 97 == 0) {
+                throw new IllegalArgumentException("permanent " + in);
+            }
+            return in * 2;
+        });
+        assertEquals(n, total.get(), "once per item after the run returned");
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, calls[i].get(), "item " + i);
+        }
+        assertEquals(n, seenAtFinal.get(), "every item was pushed before the final snapshot");
+        assertEquals(1, finals.size());
+        long permanent = IntStream.range(0, n).filter(i -> i % 97 == 0).count();
+        assertEquals(n - permanent, r.ok().size());
+        assertEquals(permanent, finals.get(0).failed());
+        // Attempts: one each, plus one retry for every tenth item (the 97-multiples among them fail again at once).
+        long retried = IntStream.range(0, n).filter(i -> i % 10 == 0).count();
+        assertEquals(n + retried, finals.get(0).requests());
+        assertEquals(n + retried, r.summary().attempts());
+    }
+
+    @Test
+    void theItemListenerRunsOnTheItemsThreadBeforeItsSlotIsFreed() {
+        Gauge running = new Gauge();
+        AtomicInteger maxInsideListener = new AtomicInteger();
+        FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(4)
+                .onItem(r -> {
+                    // The item still holds its slot: never more than 4 items and listeners together.
+                    maxInsideListener.accumulateAndGet(running.now.get(), Math::max);
+                    running.exit();
+                }).build();
+        f.run(range(200), (in, ctx) -> {
+            running.enter();
+            return in;
+        });
+        assertTrue(running.max.get() <= 4, "max " + running.max.get());
+        assertTrue(maxInsideListener.get() <= 4);
     }
 
     @Test
