@@ -239,6 +239,10 @@ public final class ChatClient implements AutoCloseable {
      * streamed. Thread-safe.
      */
     public final class Completions {
+        /** Reads a completion inside the exchange, so that a truncated or malformed one is retried. */
+        private final Transport.BodyReader completion =
+                (body, requestId, attempts) -> Json.completion(completionsCall, body, requestId, attempts);
+
         private Completions() {
         }
 
@@ -250,8 +254,9 @@ public final class ChatClient implements AutoCloseable {
         public ChatCompletion create(ChatRequest request, RequestOptions options) {
             Objects.requireNonNull(options, "options");
             Request http = completionsRequest(request, options, false);
-            Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, false), completionsCall);
-            return Json.completion(completionsCall, r.body(), r.requestId(), r.attempts());
+            Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, false, completion),
+                    completionsCall);
+            return (ChatCompletion) r.value();
         }
 
         public CompletableFuture<ChatCompletion> createAsync(ChatRequest request) {
@@ -266,7 +271,7 @@ public final class ChatClient implements AutoCloseable {
         public CompletableFuture<ChatCompletion> createAsync(ChatRequest request, RequestOptions options) {
             Objects.requireNonNull(options, "options");
             Request http = completionsRequest(request, options, false);
-            CompletableFuture<Transport.Reply> reply = transport.execute(completionsCall, http, options, false);
+            CompletableFuture<Transport.Reply> reply = transport.execute(completionsCall, http, options, false, completion);
             CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
             reply.whenComplete((r, e) -> {
                 if (e != null) {
@@ -274,7 +279,7 @@ public final class ChatClient implements AutoCloseable {
                     return;
                 }
                 try {
-                    result.complete(Json.completion(completionsCall, r.body(), r.requestId(), r.attempts()));
+                    result.complete((ChatCompletion) r.value());
                 } catch (RuntimeException bad) {
                     result.completeExceptionally(bad);
                 }
@@ -298,7 +303,7 @@ public final class ChatClient implements AutoCloseable {
         public ChatStream stream(ChatRequest request, RequestOptions options) {
             Objects.requireNonNull(options, "options");
             Request http = completionsRequest(request, options, true);
-            Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, true), completionsCall);
+            Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, true, null), completionsCall);
             return new ChatStream(completionsCall, r.response(), r.call(), r.requestId());
         }
     }

@@ -29,6 +29,10 @@ class ChatClientTest {
                 .model("m-default").build();
     }
 
+    private static RequestOptions once() {
+        return RequestOptions.builder().maxRetries(0).build();
+    }
+
     @AfterEach
     void stop() {
         client.close();
@@ -150,19 +154,19 @@ class ChatClientTest {
     void malformedJsonBodyIsMalformedResponseException() {
         server.enqueue(new MockResponse.Builder().code(200).setHeader("x-request-id", "r-9").body("{not json").build());
         var e = assertThrows(MalformedResponseException.class,
-                () -> client.chat().completions().create(ChatRequest.builder().user("Hi").build()));
+                () -> client.chat().completions().create(ChatRequest.builder().user("Hi").build(), once()));
         assertTrue(e.getMessage().startsWith(
                 "POST /v1/chat/completions failed: malformed response (200, request id r-9): not a chat completion ("),
                 e.getMessage());
         assertEquals("r-9", e.requestId());
-        assertFalse(e.isRetryable());
+        assertTrue(e.isRetryable(), "a broken body is transient, like a 5xx");
     }
 
     @Test
     void bodyWithoutChoicesIsMalformed() {
         server.enqueue(new MockResponse.Builder().code(200).body("{\"id\":\"x\"}").build());
         var e = assertThrows(MalformedResponseException.class,
-                () -> client.chat().completions().create(ChatRequest.builder().user("Hi").build()));
+                () -> client.chat().completions().create(ChatRequest.builder().user("Hi").build(), once()));
         assertEquals("POST /v1/chat/completions failed: malformed response (200): no \"choices\" in '{\"id\":\"x\"}'",
                 e.getMessage());
     }

@@ -54,6 +54,20 @@ class RetryTest {
     }
 
     @Test
+    void retriesABodyThatIsNotAChatCompletion() {
+        server.enqueue(new mockwebserver3.MockResponse.Builder().code(200).body("{\"id\":\"chatcmpl-1\",\"choi").build());
+        server.enqueue(new mockwebserver3.MockResponse.Builder().code(200).body("<html>gateway</html>").build());
+        server.enqueue(Bodies.ok("finally"));
+
+        ChatCompletion answer = client.chat().completions().create(hi);
+
+        assertEquals("finally", answer.content());
+        assertEquals(3, answer.attempts());
+        assertEquals(3, server.getRequestCount());
+        assertEquals(2, sleeper.slept().size());
+    }
+
+    @Test
     void givesUpAfterMaxRetriesAndSaysHowOften() {
         for (int i = 0; i < 3; i++) {
             server.enqueue(Bodies.status(429, "rate limited"));

@@ -117,8 +117,10 @@ public final class Failures {
     public static MalformedResponseException malformed(String call, int status, String requestId, String problem,
                                                        Throwable cause) {
         String id = requestId == null ? "" : ", request id " + requestId;
+        // Retryable: a truncated body or one that is not what the call expects is what a proxy or
+        // a server under load sends now and then, like a 5xx.
         return new MalformedResponseException(call + " failed: malformed response (" + status + id + "): " + problem,
-                status, requestId, null, false, cause);
+                status, requestId, null, true, cause);
     }
 
     static boolean isTimeout(IOException e) {

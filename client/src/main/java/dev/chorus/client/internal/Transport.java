@@ -62,7 +62,16 @@ public final class Transport implements AutoCloseable {
      * The outcome of a successful exchange: for a streamed call an open {@code response} the
      * caller must close, otherwise the body bytes.
      */
-    public record Reply(Response response, byte[] body, String requestId, int attempts, Call call) {
+    public record Reply(Response response, byte[] body, Object value, String requestId, int attempts, Call call) {
+    }
+
+    /**
+     * Reads a successful body into the value the call returns. A retryable {@link ChorusException}
+     * it throws (a truncated body, one that is not what the call expects) is retried like a 5xx.
+     */
+    @FunctionalInterface
+    public interface BodyReader {
+        Object read(byte[] body, String requestId, int attempts);
     }
 
     public Transport(OkHttpClient http, Sleeper sleeper, InstantSource clock, int defaultMaxRetries,
@@ -84,8 +93,14 @@ public final class Transport implements AutoCloseable {
      * @param stream whether to hand back the open response instead of reading the body
      */
     public CompletableFuture<Reply> execute(String call, Request request, RequestOptions options, boolean stream) {
+        return execute(call, request, options, stream, null);
+    }
+
+    /** Like {@link #execute(String, Request, RequestOptions, boolean)}, reading each successful body with {@code reader}. */
+    public CompletableFuture<Reply> execute(String call, Request request, RequestOptions options, boolean stream,
+                                            BodyReader reader) {
         int maxRetries = options.maxRetries() == null ? defaultMaxRetries : options.maxRetries();
-        Exchange exchange = new Exchange(call, request, maxRetries, options.timeout(), stream);
+        Exchange exchange = new Exchange(call, request, maxRetries, options.timeout(), stream, reader);
         exchange.attempt();
         return exchange.future;
     }
@@ -103,12 +118,12 @@ public final class Transport implements AutoCloseable {
      * {@code maxConcurrent}, like the dispatcher caps asynchronous ones; waiters queue.
      */
     public CompletableFuture<Reply> executeOnCaller(String call, Request request, RequestOptions options,
-                                                    boolean stream) {
+                                                    boolean stream, BodyReader reader) {
         if (!Thread.currentThread().isVirtual()) {
-            return execute(call, request, options, stream);
+            return execute(call, request, options, stream, reader);
         }
         int maxRetries = options.maxRetries() == null ? defaultMaxRetries : options.maxRetries();
-        Exchange exchange = new Exchange(call, request, maxRetries, options.timeout(), stream);
+        Exchange exchange = new Exchange(call, request, maxRetries, options.timeout(), stream, reader);
         exchange.attemptOnCaller();
         return exchange.future;
     }
@@ -202,6 +217,7 @@ public final class Transport implements AutoCloseable {
         final int maxRetries;
         final Duration timeout;
         final boolean stream;
+        final BodyReader reader;
         volatile Call current;
         volatile int attempts;
         /** The thread running a blocking attempt, while it runs. */
@@ -209,12 +225,13 @@ public final class Transport implements AutoCloseable {
         /** The pool of the attempt in flight, until its first callback. */
         volatile Pool pool;
 
-        Exchange(String name, Request request, int maxRetries, Duration timeout, boolean stream) {
+        Exchange(String name, Request request, int maxRetries, Duration timeout, boolean stream, BodyReader reader) {
             this.name = name;
             this.request = request;
             this.maxRetries = maxRetries;
             this.timeout = timeout;
             this.stream = stream;
+            this.reader = reader;
             future.whenComplete((r, e) -> {
                 Call c = current;
                 if (future.isCancelled() && c != null) {
@@ -319,7 +336,7 @@ public final class Transport implements AutoCloseable {
             String requestId = response.header("x-request-id");
             if (response.isSuccessful()) {
                 if (stream) {
-                    if (!future.complete(new Reply(response, null, requestId, attempts, call))) {
+                    if (!future.complete(new Reply(response, null, null, requestId, attempts, call))) {
                         response.close();
                     }
                     return;
@@ -331,7 +348,16 @@ public final class Transport implements AutoCloseable {
                     onFailure(call, e);
                     return;
                 }
-                future.complete(new Reply(null, body, requestId, attempts, call));
+                Object value = null;
+                if (reader != null) {
+                    try {
+                        value = reader.read(body, requestId, attempts);
+                    } catch (ChorusException unreadable) {
+                        retryOrFail(Failures.withAttempts(unreadable, attempts), null);
+                        return;
+                    }
+                }
+                future.complete(new Reply(null, body, value, requestId, attempts, call));
                 return;
             }
             byte[] body;
