@@ -5,14 +5,14 @@ import dev.chorus.client.fanout.FanOutResult;
 import tech.tablesaw.api.Table;
 
 /**
- * A {@code %%fanout --background} run: its engine handle, the result table it fills and the
- * variable that table is bound to.
+ * A {@code %%fanout --background} run: its engine handle, the result table it fills, the variable
+ * that table is bound to, and its display (null outside a notebook).
  *
  * <p>Thread-safe (the handle and the result table are). The session holds the latest one;
  * {@link #cancel()} stops it.
  */
-record BackgroundFanOut(FanOutHandle<FanOutMagic.Row, String> handle, ResultTable results, String variable,
-                        String label) {
+record BackgroundFanOut(FanOutHandle<FanOutJob.Row, String> handle, ResultTable results, String variable,
+                        String label, FanOutDisplay display) {
 
     void cancel() {
         handle.cancel();
@@ -26,13 +26,8 @@ record BackgroundFanOut(FanOutHandle<FanOutMagic.Row, String> handle, ResultTabl
         return results.table();
     }
 
-    /** The result once done (with every row written to the table), else null. */
-    FanOutResult<FanOutMagic.Row, String> resultIfDone() {
-        if (!handle.isDone()) {
-            return null;
-        }
-        FanOutResult<FanOutMagic.Row, String> r = handle.await();
-        results.fillAll(r.items());
-        return r;
+    /** The result once done, else null. */
+    FanOutResult<FanOutJob.Row, String> resultIfDone() {
+        return handle.isDone() ? handle.await() : null;
     }
 }

@@ -64,7 +64,10 @@ public final class Chorus {
         }
     }
 
-    /** One request per prompt, like {@code %%fanout} with one prompt per line; returns the result table. */
+    /**
+     * One request per prompt, like {@code %%fanout} with one prompt per line; returns the result table.
+     * An interrupt returns the table with the finished rows and leaves the thread interrupted.
+     */
     public static Table fanout(List<String> prompts, String options) {
         FanOutMagic.Call call = FanOutMagic.Call.parse(OptionSchema.split(options), Session.SHARED);
         if (call.over() != null) {
@@ -74,7 +77,7 @@ public final class Chorus {
             throw call.options().fail("no prompts");
         }
         Inputs inputs = Inputs.lines(String.join("\n", prompts.stream().map(p -> p.replace('\n', ' ')).toList()));
-        return magic().execute(call, inputs, null, displays(), "Chorus.fanout", false);
+        return run(call, inputs, null);
     }
 
     /**
@@ -93,7 +96,7 @@ public final class Chorus {
         FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", parsed.concurrency(), parsed.rps(),
                 parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), parsed.background());
-        return magic().execute(call, inputs, template, displays(), "Chorus.fanout", false);
+        return run(call, inputs, template);
     }
 
     /** The display of {@code table} with {@code %table} options (limit, columns, sort, where, export). */
@@ -131,8 +134,18 @@ public final class Chorus {
         Session.SHARED.close();
     }
 
-    private static FanOutMagic magic() {
-        return new FanOutMagic(Session.SHARED);
+    /**
+     * Runs through the same job as {@code %%fanout}. An interrupt of the calling thread keeps the
+     * finished rows, returns the table and leaves the thread interrupted, so a notebook cell still
+     * ends as interrupted.
+     */
+    private static Table run(FanOutMagic.Call call, Inputs inputs, String template) {
+        FanOutMagic.Outcome outcome = new FanOutMagic(Session.SHARED)
+                .execute(call, inputs, template, displays(), "Chorus.fanout", false);
+        if (outcome.interrupted()) {
+            Thread.currentThread().interrupt();
+        }
+        return outcome.table();
     }
 
     /** Displays only: code cells get live progress but no variable binding. */

@@ -4,24 +4,18 @@ import static dev.chorus.magics.OptionSchema.flag;
 import static dev.chorus.magics.OptionSchema.value;
 
 import dev.chorus.client.ChatClient;
-import dev.chorus.client.ChatCompletion;
 import dev.chorus.client.ChatRequest;
-import dev.chorus.client.RequestOptions;
-import dev.chorus.client.fanout.CheckpointCodec;
-import dev.chorus.client.fanout.FanOut;
 import dev.chorus.client.fanout.FanOutHandle;
 import dev.chorus.client.fanout.FanOutResult;
-import dev.chorus.client.fanout.Progress;
+import dev.chorus.magics.spi.PartlyDoneException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import tech.tablesaw.api.Table;
@@ -54,7 +48,6 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
             value("checkpoint", "FILE.jsonl"), flag("background"));
     static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 1);
-    private static final long MIN_UPDATE_NANOS = 100_000_000L;
 
     private final Session session;
 
@@ -65,14 +58,6 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
     /** The usage text, read by the kernel's {@code %help}. */
     public String usage() {
         return USAGE.strip();
-    }
-
-    /** One input of the fan-out: its position, its row values and its filled prompt. */
-    record Row(int index, Map<String, Object> values, String prompt) {
-        @Override
-        public String toString() {
-            return prompt;
-        }
     }
 
     /** A parsed {@code %%fanout} call. */
@@ -91,7 +76,7 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
     }
 
     @Override
-    public Object eval(BaseKernel kernel, List<String> args, String body) {
+    public Object eval(BaseKernel kernel, List<String> args, String body) throws InterruptedException {
         return run(new KernelNotebook(kernel), args, body);
     }
 
@@ -125,25 +110,19 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
         return status(bg);
     }
 
-    static Progress finished(Progress p) {
-        return new Progress(p.total(), p.done(), p.ok(), p.failed(), p.inFlight(), p.rate(), p.elapsed(), true);
-    }
-
     static DisplayData status(BackgroundFanOut bg) {
-        FanOutResult<Row, String> r = bg.resultIfDone();
-        Progress p = r == null ? bg.handle().progress() : finished(bg.handle().progress());
-        DisplayData d = ProgressView.display(bg.label(), p);
+        FanOutResult<FanOutJob.Row, String> r = bg.resultIfDone();
+        DisplayData d = ProgressView.display(bg.label(), bg.handle().progress());
         if (r != null) {
             Timeline t = Timeline.of(bg.table());
-            d.putText(d.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN) + "\n"
-                    + SummaryView.text(r.summary()) + "\n" + t.text() + "\nresults: " + bg.variable());
-            d.putHTML(d.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_HTML)
-                    + SummaryView.html(r.summary()) + t.svg());
+            d.putText(d.getData(MIMEType.TEXT_PLAIN) + "\n" + SummaryView.text(r.summary()) + "\n" + t.text()
+                    + "\nresults: " + bg.variable());
+            d.putHTML(d.getData(MIMEType.TEXT_HTML) + SummaryView.html(r.summary()) + t.svg());
         }
         return d;
     }
 
-    Object run(Notebook notebook, List<String> args, String body) {
+    Object run(Notebook notebook, List<String> args, String body) throws InterruptedException {
         Call call = Call.parse(args, session);
         if (call.options().help()) {
             return Displays.text(usage());
@@ -160,8 +139,12 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
             inputs = load(call, notebook);
             label = "%%fanout --over " + call.over();
         }
-        Table table = execute(call, inputs, body, notebook, label, true);
-        return call.background() ? null : table;
+        Outcome outcome = execute(call, inputs, body, notebook, label, true);
+        if (outcome.interrupted()) {
+            // Run All stops here, as at any interrupted cell; the finished rows are bound and kept.
+            throw new PartlyDoneException(outcome.interruptedText());
+        }
+        return call.background() ? null : outcome.table();
     }
 
     private Inputs load(Call call, Notebook notebook) {
@@ -211,11 +194,19 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
     }
 
     /**
-     * Runs the fan-out and returns the result table (or, in background, the table that fills).
-     * {@code notebook} may be null (no display, no binding); {@code bind} false skips binding.
+     * How a run ended: the result table (for {@code --background}, the table that fills), and whether
+     * an interrupt stopped it, with the line that says what was kept.
      */
-    Table execute(Call call, Inputs inputs, String body, Notebook notebook, String label, boolean bind) {
-        Call c = call;
+    record Outcome(Table table, boolean interrupted, String interruptedText) {
+    }
+
+    /**
+     * Runs the fan-out through one {@link FanOutJob}. {@code notebook} may be null (no display, no
+     * binding); {@code bind} false skips binding. The result table is bound before the run waits, so
+     * it fills in place; an interrupt of the waiting thread cancels the requests in flight and keeps
+     * every finished row (the caller decides how the cell ends; the interrupt flag is cleared).
+     */
+    Outcome execute(Call c, Inputs inputs, String body, Notebook notebook, String label, boolean bind) {
         List<String> prompts = prompts(c, inputs, body, c.over());
         ChatClient client = ClientMagic.require(session, bind ? notebook : null);
         Session.Defaults defaults = session.defaults();
@@ -226,110 +217,53 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
         if (c.background() && session.background() != null && !session.background().done()) {
             throw c.options().fail("a background fan-out is still running (%fanout status, %fanout cancel)");
         }
-
-        List<Row> rows = new ArrayList<>(prompts.size());
+        List<FanOutJob.Row> rows = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
-            rows.add(new Row(i, inputs.rows().get(i), prompts.get(i)));
+            rows.add(new FanOutJob.Row(i, inputs.rows().get(i), prompts.get(i)));
         }
+        FanOutJob.Settings settings = new FanOutJob.Settings(
+                c.concurrency() != null ? c.concurrency() : defaults.concurrencyOr16(),
+                c.rps() != null ? c.rps() : defaults.rps(),
+                c.retries() != null ? c.retries() : defaults.retries() != null ? defaults.retries() : 2,
+                c.timeout() != null ? c.timeout() : defaults.timeout(),
+                c.deadline(), c.checkpoint());
         ResultTable results = new ResultTable(c.out(), inputs, prompts);
-
-        int concurrency = c.concurrency() != null ? c.concurrency() : defaults.concurrencyOr16();
-        FanOut.Builder<Row, String> b = FanOut.<Row, String>builder().concurrency(concurrency)
-                .retries(c.retries() != null ? c.retries() : defaults.retries() != null ? defaults.retries() : 2)
-                .key(Row::prompt);
-        Double rps = c.rps() != null ? c.rps() : defaults.rps();
-        if (rps != null) {
-            b.requestsPerSecond(rps);
-        }
-        Duration timeout = c.timeout() != null ? c.timeout() : defaults.timeout();
-        if (timeout != null) {
-            b.itemTimeout(timeout);
-        }
-        if (c.deadline() != null) {
-            b.deadline(c.deadline());
-        }
-        if (c.checkpoint() != null) {
-            b.checkpoint(c.checkpoint(), CheckpointCodec.strings());
-        }
-        String displayId = "chorus-fanout-" + UUID.randomUUID();
-        AtomicReference<FanOutHandle<Row, String>> handleRef = new AtomicReference<>();
-        AtomicLong lastUpdate = new AtomicLong();
-        b.listener(p -> {
-            FanOutHandle<Row, String> h = handleRef.get();
-            if (h != null) {
-                results.fillAll(h.partial());
-            }
-            long now = System.nanoTime();
-            if (notebook != null && !p.finished() && now - lastUpdate.get() >= MIN_UPDATE_NANOS) {
-                lastUpdate.set(now);
-                notebook.update(displayId, ProgressView.display(label, p));
-            }
-        });
-        RequestOptions once = RequestOptions.builder().maxRetries(0).build();
-        FanOut<Row, String> engine = b.build();
-        if (notebook != null) {
-            notebook.display(Displays.withId(ProgressView.display(label,
-                    new Progress(rows.size(), 0, 0, 0, 0, 0, Duration.ZERO, false)), displayId));
-        }
-        FanOutHandle<Row, String> handle;
+        FanOutDisplay display = notebook == null ? null : new FanOutDisplay(notebook, label, rows.size());
+        FanOutHandle<FanOutJob.Row, String> handle;
         try {
-            handle = engine.start(rows, (row, ctx) -> {
-                ChatCompletion answer = client.chat().completions()
-                        .create(template.toBuilder().messages(messagesFor(template, row.prompt())).build(), once);
-                if (answer.usage() != null) {
-                    ctx.tokens(answer.usage().promptTokens(), answer.usage().completionTokens());
-                }
-                return answer.content();
-            });
+            handle = new FanOutJob(client, template, rows, results, settings, display).start();
         } catch (RuntimeException e) {
             throw c.options().failed(e.getMessage());
         }
-        handleRef.set(handle);
+        boolean bound = bind && notebook != null;
+        if (bound) {
+            // While the first requests are in flight: the table is the notebook's from now on.
+            notebook.bind(c.out(), "tech.tablesaw.api.Table", results.table());
+        }
+        String variable = bound ? c.out() : null;
 
         if (c.background()) {
-            BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label);
+            BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label, display);
             session.background(bg);
-            if (bind && notebook != null) {
-                notebook.bind(c.out(), "tech.tablesaw.api.Table", results.table());
-            }
             handle.completion().whenComplete((r, e) -> {
-                if (r != null) {
-                    results.fillAll(r.items());
-                }
-                if (notebook != null) {
-                    notebook.update(displayId, status(bg));
+                if (r != null && display != null) {
+                    // In place: the cell that started the run shows how it ended, whichever cell runs now.
+                    display.replace(status(bg));
                 }
             });
             if (notebook != null) {
                 notebook.display(Displays.text("running in the background: " + c.out()
                         + " fills as rows finish; %fanout status shows progress, %fanout cancel stops it"));
             }
-            return results.table();
+            return new Outcome(results.table(), false, null);
         }
 
-        FanOutResult<Row, String> result = handle.await();
-        boolean interrupted = Thread.interrupted();
-        results.fillAll(result.items());
-        if (notebook != null) {
-            notebook.update(displayId, ProgressView.display(label, finished(handle.progress())));
-            if (bind) {
-                notebook.bind(c.out(), "tech.tablesaw.api.Table", results.table());
-            }
-            notebook.display(SummaryView.display(result.summary()));
-            notebook.display(Timeline.of(results.table()).display());
-            if (result.cancelled() || interrupted) {
-                notebook.display(Displays.text("interrupted: " + result.ok().size() + " finished rows kept, the rest "
-                        + "marked cancelled" + (bind ? "; results bound to " + c.out() : "")));
-            }
-            result.checkpointError().ifPresent(e -> notebook.display(Displays.text(
-                    "checkpoint " + c.checkpoint() + " stopped being written: " + e.getMessage())));
+        FanOutResult<FanOutJob.Row, String> result = handle.await();
+        boolean interrupted = Thread.interrupted() || result.cancelled();
+        if (display != null) {
+            display.finish(result, handle.progress(), results, variable, c.checkpoint());
         }
-        return results.table();
-    }
-
-    private static List<dev.chorus.client.Message> messagesFor(ChatRequest template, String prompt) {
-        List<dev.chorus.client.Message> messages = new ArrayList<>(template.messages());
-        messages.set(messages.size() - 1, dev.chorus.client.Message.user(prompt));
-        return messages;
+        return new Outcome(results.table(), interrupted,
+                interrupted ? FanOutDisplay.interrupted(result, variable) : null);
     }
 }

@@ -1,11 +1,13 @@
 package dev.chorus.magics;
 
+import dev.chorus.magics.spi.NotebookVariables;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
 /**
- * The {@link Notebook} of a jjava kernel: variables through {@link BaseKernel#evalRaw}, displays
- * through the kernel's display stream, rendering through its renderer.
+ * The {@link Notebook} of a jjava kernel: variables through the kernel's {@link NotebookVariables}
+ * when it has them (the Chorus kernel), else through {@link BaseKernel#evalRaw}; displays through
+ * the kernel's display stream, rendering through its renderer.
  *
  * <p>Threading as {@link Notebook}: never call {@link #read}/{@link #bind} from code that is itself
  * running inside the kernel's evaluator.
@@ -29,6 +31,9 @@ final class KernelNotebook implements Notebook {
     @Override
     public Object read(String name) {
         try {
+            if (kernel instanceof NotebookVariables v && isIdentifier(name)) {
+                return v.variable(name);
+            }
             return kernel.evalRaw(name);
         } catch (Exception e) {
             throw new IllegalArgumentException(name + " is not a notebook variable", e);
@@ -37,6 +42,14 @@ final class KernelNotebook implements Notebook {
 
     @Override
     public void bind(String name, String type, Object value) {
+        if (kernel instanceof NotebookVariables v) {
+            try {
+                v.bind(name, type, value);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("could not bind " + name + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         String key = Bindings.put(value);
         try {
             kernel.evalRaw(type + " " + name + " = (" + type + ") dev.chorus.magics.Bindings.take(\"" + key + "\");");
@@ -60,5 +73,10 @@ final class KernelNotebook implements Notebook {
     @Override
     public DisplayData render(Object value) {
         return kernel.getRenderer().render(value);
+    }
+
+    private static boolean isIdentifier(String name) {
+        return !name.isEmpty() && Character.isJavaIdentifierStart(name.charAt(0))
+                && name.chars().allMatch(Character::isJavaIdentifierPart);
     }
 }

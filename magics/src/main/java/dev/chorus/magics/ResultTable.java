@@ -13,11 +13,12 @@ import tech.tablesaw.columns.Column;
 
 /**
  * The result table of a fan-out, created with one row per input (status {@code pending}) and
- * filled in place as items end: the input columns, then prompt, answer, status, error,
- * latency_ms, attempts, prompt_tokens, completion_tokens, start_ms, end_ms.
+ * filled in place as items end (the engine pushes each one to {@link #fill}): the input columns,
+ * then prompt, answer, status, error, latency_ms, attempts, prompt_tokens, completion_tokens,
+ * start_ms, end_ms.
  *
- * <p>Thread-safe: {@link #fill} synchronizes on the table, so a background fan-out can fill it
- * while the notebook reads it. Never fails on data: a value that does not fit is shown as text.
+ * <p>Thread-safe: {@link #fill} synchronizes on the table, so engine threads fill it while the
+ * notebook reads it. Never fails on data: a value that does not fit is shown as text.
  */
 final class ResultTable {
     static final List<String> RESULT_COLUMNS = List.of("prompt", "answer", "status", "error", "latency_ms",
@@ -114,10 +115,4 @@ final class ResultTable {
         }
     }
 
-    /** Writes every result not yet written. */
-    void fillAll(List<? extends ItemResult<?, String>> results) {
-        for (ItemResult<?, String> r : results) {
-            fill(r);
-        }
-    }
 }

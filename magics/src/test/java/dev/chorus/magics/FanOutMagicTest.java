@@ -1,6 +1,8 @@
 package dev.chorus.magics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -57,7 +59,7 @@ class FanOutMagicTest {
     }
 
     @Test
-    void linesBecomePromptsAndResultsAreBoundInInputOrder() {
+    void linesBecomePromptsAndResultsAreBoundInInputOrder() throws Exception {
         sandbox(Behavior.builder().latency(Duration.ofMillis(5)).jitter(Duration.ofMillis(5)).build());
         Table t = (Table) magic.run(notebook, List.of("--concurrency", "2"), "a\n\n  b \nc\n");
         assertSame(t, notebook.variables.get("results"));
@@ -89,7 +91,7 @@ class FanOutMagicTest {
     }
 
     @Test
-    void overATableCopiesItsColumnsAndFillsTheTemplate() {
+    void overATableCopiesItsColumnsAndFillsTheTemplate() throws Exception {
         sandbox(Behavior.DEFAULT);
         Table rows = Table.create("rows", StringColumn.create("name", "ann", "bob"), IntColumn.create("n", 1, 2));
         notebook.variables.put("rows", rows);
@@ -149,7 +151,7 @@ class FanOutMagicTest {
     }
 
     @Test
-    void failuresAreRowsAndCountedByCause() {
+    void failuresAreRowsAndCountedByCause() throws Exception {
         sandbox(Behavior.builder().failRate(1).faults(Fault.SERVER_500).build());
         Table t = (Table) magic.run(notebook, List.of("--retries", "1"), "a\nb");
         assertEquals(List.of("failed", "failed"), column(t, "status"));
@@ -162,7 +164,7 @@ class FanOutMagicTest {
     }
 
     @Test
-    void checkpointResumesFinishedRows() {
+    void checkpointResumesFinishedRows() throws Exception {
         Sandbox sb = sandbox(Behavior.DEFAULT);
         Path cp = dir.resolve("run.jsonl");
         String body = "one\ntwo\nthree";
@@ -183,8 +185,14 @@ class FanOutMagicTest {
         for (int i = 0; i < 40; i++) {
             body.append("p").append(i).append('\n');
         }
-        AtomicReference<Object> out = new AtomicReference<>();
-        Thread cell = new Thread(() -> out.set(magic.run(notebook, List.of("--concurrency", "2"), body.toString())));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread cell = new Thread(() -> {
+            try {
+                magic.run(notebook, List.of("--concurrency", "2"), body.toString());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
         cell.start();
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < until && notebook.shown().stream().noneMatch(s -> s.update() && s.text().contains("ok 2 ·"))) {
@@ -192,15 +200,28 @@ class FanOutMagicTest {
         }
         cell.interrupt();
         cell.join(20_000);
-        Table t = (Table) out.get();
+        // The cell ends as interrupted (so Run All stops), and says what it kept.
+        assertInstanceOf(dev.chorus.magics.spi.PartlyDoneException.class, thrown.get());
+        String message = thrown.get().getMessage();
+        assertTrue(message.matches("interrupted: \\d+ of 40 rows finished and kept, \\d+ cancelled; results bound to results"),
+                message);
+        Table t = (Table) notebook.variables.get("results");
         assertNotNull(t);
-        assertSame(t, notebook.variables.get("results"));
         assertEquals(40, t.rowCount());
         List<String> status = column(t, "status");
         assertTrue(status.stream().filter("ok"::equals).count() >= 2, status.toString());
         assertTrue(status.contains("cancelled"), status.toString());
         assertTrue(status.stream().allMatch(s -> s.equals("ok") || s.equals("cancelled")), status.toString());
-        assertTrue(notebook.allText().contains("interrupted: "), notebook.allText());
+        assertTrue(notebook.allText().contains(message), notebook.allText());
+        long cancelled = status.stream().filter("cancelled"::equals).count();
+        assertTrue(message.endsWith(cancelled + " cancelled; results bound to results"), message);
+        // Progress and summary count cancelled rows as cancelled, never as failed.
+        RecordingNotebook.Shown progress = notebook.shown().stream().filter(RecordingNotebook.Shown::update)
+                .reduce((a, b) -> b).orElseThrow();
+        assertTrue(progress.text().contains("failed 0 · cancelled " + cancelled), progress.text());
+        String summary = notebook.allText();
+        assertTrue(summary.contains("0 failed, 0 timed out, " + cancelled + " cancelled"), summary);
+        assertFalse(summary.contains("CancellationException"), summary);
     }
 
     @Test
@@ -232,7 +253,7 @@ class FanOutMagicTest {
     }
 
     @Test
-    void itemTimeoutAndDeadlineEndRowsAsTimedOut() {
+    void itemTimeoutAndDeadlineEndRowsAsTimedOut() throws Exception {
         sandbox(Behavior.builder().latency(Duration.ofSeconds(20)).build());
         Table t = (Table) magic.run(notebook, List.of("--timeout", "200ms", "--retries", "0"), "a\nb");
         assertEquals(List.of("timed_out", "timed_out"), column(t, "status"));
@@ -244,7 +265,7 @@ class FanOutMagicTest {
     }
 
     @Test
-    void rateLimitAndModelOptionsReachTheRequests() {
+    void rateLimitAndModelOptionsReachTheRequests() throws Exception {
         sandbox(Behavior.DEFAULT);
         Table t = (Table) magic.run(notebook, List.of("--rps", "50", "--model", "sandbox-small", "--max-tokens", "2",
                 "--system", "Be terse."), "one two three");

@@ -24,17 +24,27 @@ class ViewsTest {
 
     @Test
     void progressTextBarAndHtml() {
-        Progress p = new Progress(200, 50, 48, 2, 16, 25.0, Duration.ofSeconds(2), false);
+        Progress p = new Progress(200, 50, 48, 2, 0, 16, 66, 25.0, Duration.ofSeconds(2), false);
         assertEquals("run [########----------------------] 50/200 · ok 48 · failed 2 · in flight 16 · 25.0 req/s · ETA 6.0s",
                 ProgressView.text("run", p));
         String html = ProgressView.html("<run>", p);
         assertTrue(html.contains("&lt;run&gt;"));
         assertTrue(html.contains("width:24.00%;background:#2e7d32"), html);
         assertTrue(html.contains("width:1.00%;background:#c62828"), html);
-        Progress done = new Progress(200, 200, 200, 0, 0, 100, Duration.ofSeconds(2), true);
+        Progress done = new Progress(200, 200, 200, 0, 0, 0, 200, 100, Duration.ofSeconds(2), true);
         assertTrue(ProgressView.text("run", done).endsWith("· done in 2.0s"));
-        assertEquals("?", ProgressView.eta(new Progress(10, 0, 0, 0, 0, 0, Duration.ZERO, false)));
+        assertEquals("?", ProgressView.eta(Progress.start(10)));
         assertEquals("2m05s", ProgressView.seconds(125_000));
+    }
+
+    @Test
+    void progressDrawsCancelledApartFromFailed() {
+        Progress p = new Progress(400, 400, 48, 0, 352, 0, 56, 40.0, Duration.ofMillis(1400), true);
+        assertEquals("run [##############################] 400/400 · ok 48 · failed 0 · cancelled 352 · in flight 0"
+                + " · 40.0 req/s · done in 1.4s", ProgressView.text("run", p));
+        String html = ProgressView.html("run", p);
+        assertTrue(html.contains("width:0.00%;background:#c62828"), html);
+        assertTrue(html.contains("width:88.00%;background:#9e9e9e"), html);
     }
 
     @Test
