@@ -10,6 +10,8 @@ import dev.chorus.kernel.magic.MagicLine;
 import dev.chorus.kernel.magic.MavenMagic;
 import dev.chorus.kernel.magic.TimeMagic;
 import dev.chorus.magics.Levenshtein;
+import dev.chorus.magics.spi.NotebookVariables;
+import dev.chorus.magics.spi.PartlyDoneException;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -101,7 +103,7 @@ import java.util.stream.Stream;
  * <p><b>Failures.</b> A failing cell becomes an error output and an execute_reply with status error; the
  * kernel and everything defined before stay. Magic failures are one line naming the command plus its usage.
  */
-public class ChorusKernel extends BaseKernel implements AutoCloseable {
+public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoCloseable {
 
     /** How often buffered stdout/stderr text is published while a cell runs. */
     public static final int FLUSH_MILLIS = 50;
@@ -290,21 +292,37 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
         return new Execution(count, result, error);
     }
 
+    /**
+     * Set when a cell failed with {@code stop_on_error}: the execute requests already waiting (the rest
+     * of a Run All) are answered {@code aborted} without running, until the shell queue is empty.
+     */
+    private volatile boolean aborting;
+
     @Override
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         commManager.setMessageContext(message);
         ExecuteRequest request = message.getContent();
-        boolean store = request.shouldStoreHistory() && !request.isSilent();
         env.setBusyDeferIdle();
+        if (aborting) {
+            env.defer().reply(new Replies.ExecuteAborted());
+            return;
+        }
+        boolean store = request.shouldStoreHistory() && !request.isSilent();
         env.publish(new PublishExecuteInput(request.getCode(), executionCount.get()));
         Execution ex = execute(request.getCode(), message, store);
         if (ex.ok()) {
             env.defer().reply(new Replies.ExecuteOk(ex.count(), userExpressions(request.getUserExpr())));
         } else {
+            aborting = request.shouldStopOnError();
             ErrorReply reply = new ErrorReply(ex.error().ename(), ex.error().evalue(), ex.error().traceback());
             reply.setExecutionCount(ex.count());
             env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
         }
+    }
+
+    /** The shell has no request waiting: a failed cell's Run All batch is over, new requests run again. */
+    void stopAborting() {
+        aborting = false;
     }
 
     /**
@@ -470,6 +488,9 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
             String line = "Failed to process '" + m.quoted() + "': unknown " + (body != null ? "cell" : "line")
                     + " magic " + prefix + m.name() + hint;
             throw magicError(line, List.of("%help lists every magic with its usage"));
+        } catch (PartlyDoneException e) {
+            // A magic that kept what it finished says so (a fan-out: the rows kept and where).
+            throw interrupted(e.getMessage());
         } catch (InterruptedException | CancellationException e) {
             throw interrupted();
         } catch (MagicArgsParseException | IllegalArgumentException e) {
@@ -556,7 +577,10 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     }
 
     private static CellException interrupted() {
-        String msg = "the cell was interrupted; everything defined before it is kept";
+        return interrupted("the cell was interrupted; everything defined before it is kept");
+    }
+
+    private static CellException interrupted(String msg) {
         return new CellException("Interrupted", msg, List.of("Interrupted: " + msg));
     }
 
@@ -582,6 +606,18 @@ public class ChorusKernel extends BaseKernel implements AutoCloseable {
     public Object evalRaw(String source) {
         Object v = unwrap(runCell(source));
         return v == NO_VALUE ? null : v;
+    }
+
+    /** The value of a notebook variable, read without compiling anything (for magics: {@code --over xs}). */
+    @Override
+    public Object variable(String name) {
+        return evaluator().get(name);
+    }
+
+    /** Declares a notebook variable holding {@code value}; binding the same name and type again only sets it. */
+    @Override
+    public void bind(String name, String type, Object value) {
+        evaluator().bind(name, type, value);
     }
 
     /** A value whose expression ended with its own semicolon: kept for evalRaw, not displayed. */

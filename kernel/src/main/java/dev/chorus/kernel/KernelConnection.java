@@ -34,6 +34,8 @@ final class KernelConnection extends JupyterConnection {
     private final ShellSocket controlSocket;
     private volatile boolean connected;
     private volatile boolean closed;
+    /** Called on the shell thread when it has handled every request that was waiting. */
+    private volatile Runnable shellDrained = () -> { };
 
     KernelConnection(KernelConnectionProperties props) throws NoSuchAlgorithmException, InvalidKeyException {
         super(props);
@@ -41,6 +43,14 @@ final class KernelConnection extends JupyterConnection {
         HMACGenerator hmac = props.createHMACGenerator();
         this.shellSocket = new ShellSocket(context, hmac, false, this);
         this.controlSocket = new ShellSocket(context, hmac, true, this);
+    }
+
+    /**
+     * Runs {@code action} on the shell thread each time it has handled a request and no other one
+     * is waiting: the end of the batch Run All sent (the kernel stops aborting queued cells there).
+     */
+    void onShellDrained(Runnable action) {
+        this.shellDrained = action;
     }
 
     @Override
@@ -118,6 +128,9 @@ final class KernelConnection extends JupyterConnection {
                             continue; // a malformed or badly signed message: jjava drops it too
                         }
                         handle(message);
+                        if (!control && running && poller.poll(0) == 0) {
+                            ((KernelConnection) connection).shellDrained.run();
+                        }
                     }
                 }
             } catch (RuntimeException e) {

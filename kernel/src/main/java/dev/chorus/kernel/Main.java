@@ -1,6 +1,5 @@
 package dev.chorus.kernel;
 
-import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
 import java.io.IOException;
@@ -88,10 +87,11 @@ public final class Main {
             throw new IllegalArgumentException("connection file '" + connectionFile + "' is not a file");
         }
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
-        JupyterConnection connection = new KernelConnection(props);
+        KernelConnection connection = new KernelConnection(props);
         // JShell starts on its own thread while the sockets come up: kernel_info is answered at once
         ChorusKernel kernel = ChorusKernel.builder().build();
         kernel.becomeHandlerForConnection(connection);
+        connection.onShellDrained(kernel::stopAborting);
         connection.connect();
         installSigintHandler(kernel);
         exitWithParent();

@@ -87,6 +87,21 @@ final class Replies {
         }
     }
 
+    /**
+     * execute_reply of a request that was not run because a cell before it failed with
+     * {@code stop_on_error} (Run All stops at the first error, as in ipykernel).
+     */
+    static final class ExecuteAborted implements ContentType<ExecuteAborted> {
+        @SuppressWarnings("unused")
+        private final String status = "aborted";
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public MessageType<ExecuteAborted> getType() {
+            return (MessageType) MessageType.EXECUTE_REPLY;
+        }
+    }
+
     /** One user expression's value: {@code {status: ok, data, metadata}}. */
     static Map<String, Object> expressionValue(DisplayData d) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -112,6 +112,9 @@ public final class JShellEvaluator implements AutoCloseable {
     private JShell shell;
     private SourceCodeAnalysis analysis;
     private InProcessExecution execution;
+    private SnippetLoader loader;
+    /** Variables declared by {@link #bind}, by name, so that binding the same name and type again sets its field. */
+    private final Map<String, Bound> bound = new java.util.HashMap<>();
     private int evalCount;
     private boolean indexSuspended;
 
@@ -157,7 +160,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private void startShell() {
         shellLock.lock();
         try {
-            SnippetLoader loader = new SnippetLoader(options.parentLoader(), jvmClasspath, options.warnings());
+            loader = new SnippetLoader(options.parentLoader(), jvmClasspath, options.warnings());
             // libraries that look classes up through the context loader (ServiceLoader, Jackson)
             // must see notebook classes and jars added at run time
             Thread.currentThread().setContextClassLoader(loader.classLoader());
@@ -1033,12 +1036,26 @@ public final class JShellEvaluator implements AutoCloseable {
         });
     }
 
+    /** A variable {@link #bind} declared: its snippet, the type it was declared with, and its static field. */
+    private record Bound(VarSnippet snippet, String type, java.lang.reflect.Field field) {
+    }
+
     private void doBind(String name, String type, Object value) {
+        if (setBound(name, type, value)) {
+            return;
+        }
         String id = Handoff.put(value);
         try {
             String source = type + " " + name + " = (" + type + ") " + Handoff.class.getName() + ".take(\"" + id + "\");";
             execution.reset();
-            for (SnippetEvent ev : shell.eval(source)) {
+            loader.record();
+            List<SnippetEvent> events;
+            try {
+                events = shell.eval(source);
+            } finally {
+                remember(name, type, loader.recorded());
+            }
+            for (SnippetEvent ev : events) {
                 if (ev.causeSnippet() != null) {
                     continue;
                 }
@@ -1053,6 +1070,51 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         } finally {
             Handoff.discard(id);
+        }
+    }
+
+    /**
+     * Sets {@code name} without compiling when {@link #bind} declared it with the same type and it is
+     * still the notebook's variable of that name (a cell may have redeclared it since): a magic that
+     * binds its result on every run then costs a field write instead of a compile.
+     */
+    private boolean setBound(String name, String type, Object value) {
+        Bound b = bound.get(name);
+        if (b == null || !b.type().equals(type) || b.field().getType().isPrimitive()
+                || (value != null && !b.field().getType().isInstance(value))) {
+            return false;
+        }
+        if (!shell.status(b.snippet()).isActive() || activeVariable(name).orElse(null) != b.snippet()) {
+            bound.remove(name);
+            return false;
+        }
+        try {
+            b.field().set(null, value);
+            return true;
+        } catch (IllegalAccessException | RuntimeException e) {
+            bound.remove(name);
+            return false;
+        }
+    }
+
+    /** Keeps the snippet and static field of {@code name} just declared, if a loaded class holds it. */
+    private void remember(String name, String type, List<Class<?>> classes) {
+        bound.remove(name);
+        VarSnippet snippet = activeVariable(name).orElse(null);
+        if (snippet == null) {
+            return;
+        }
+        for (Class<?> c : classes) {
+            try {
+                java.lang.reflect.Field f = c.getDeclaredField(name);
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    f.setAccessible(true);
+                    bound.put(name, new Bound(snippet, type, f));
+                    return;
+                }
+            } catch (NoSuchFieldException | RuntimeException e) {
+                // not this class (or not accessible): binding again compiles, as the first time
+            }
         }
     }
 

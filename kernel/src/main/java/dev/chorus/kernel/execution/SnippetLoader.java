@@ -5,6 +5,8 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,8 @@ import jdk.jshell.spi.ExecutionControl.ClassInstallException;
 final class SnippetLoader implements LoaderDelegate {
     private final NotebookClassLoader loader;
     private final Map<String, Class<?>> loaded = new ConcurrentHashMap<>();
+    /** Classes loaded since {@link #record()} (null when not recording); used by JShell's thread only. */
+    private List<Class<?>> recorded;
     private final Set<String> jvmClasspath;
     private final Consumer<String> warnings;
 
@@ -46,6 +50,9 @@ final class SnippetLoader implements LoaderDelegate {
             try {
                 Class<?> c = loader.loadClass(cbcs[i].name());
                 loaded.put(cbcs[i].name(), c);
+                if (recorded != null) {
+                    recorded.add(c);
+                }
                 installed[i] = true;
             } catch (ClassNotFoundException | LinkageError e) {
                 allInstalled = false;
@@ -54,6 +61,18 @@ final class SnippetLoader implements LoaderDelegate {
         if (!allInstalled) {
             throw new ClassInstallException("could not load the notebook's classes", installed);
         }
+    }
+
+    /** Starts recording the classes loaded from now on (JShell's thread, under its lock). */
+    void record() {
+        recorded = new ArrayList<>();
+    }
+
+    /** The classes loaded since {@link #record()}, and stops recording. */
+    List<Class<?>> recorded() {
+        List<Class<?>> r = recorded == null ? List.of() : recorded;
+        recorded = null;
+        return r;
     }
 
     private byte[] instrumented(String name, byte[] bytes) {

@@ -190,6 +190,24 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void bindingTheSameNameAndTypeAgainSetsTheVariableThatEarlierCellsSee() {
+        evaluator.bind("rebound", "StringBuilder", new StringBuilder("first"));
+        evaluator.eval("String shown() { return rebound.toString(); }");
+        StringBuilder second = new StringBuilder("second");
+        evaluator.bind("rebound", "StringBuilder", second);
+        assertSame(second, evaluator.get("rebound"));
+        assertEquals("second", value("shown()"), "a method compiled before sees the new value");
+        // Redeclared by a cell with another type: the next bind declares it again, as a StringBuilder.
+        evaluator.eval("int rebound = 3;");
+        evaluator.bind("rebound", "StringBuilder", new StringBuilder("third"));
+        assertEquals("third", value("rebound.toString()"));
+        assertEquals("third", value("shown()"));
+        // A value of another class than the declared type is declared anew, not forced into the field.
+        evaluator.bind("rebound", "Object", 42);
+        assertEquals(42, value("rebound"));
+    }
+
+    @Test
     void bindAndGetFromInsideARunningCell() {
         evaluator.bind("self", JShellEvaluator.class.getName(), evaluator);
         evaluator.eval("int insideSource = 41;");
