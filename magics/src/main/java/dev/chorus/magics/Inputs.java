@@ -83,6 +83,7 @@ record Inputs(List<String> columns, List<Map<String, Object>> rows, Table source
         if (source != null) {
             return source;
         }
+        TablesawStartup.ensure();
         Table t = Table.create(name);
         for (String col : columns) {
             tech.tablesaw.api.StringColumn c = tech.tablesaw.api.StringColumn.create(col);
@@ -113,6 +114,7 @@ record Inputs(List<String> columns, List<Map<String, Object>> rows, Table source
         String name = path.getFileName().toString();
         try {
             if (name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                TablesawStartup.ensure();
                 Table t = Table.read().csv(CsvReadOptions.builder(path.toFile()).tableName(name).build());
                 return of(t, name);
             }

@@ -38,6 +38,7 @@ final class ResultTable {
 
     ResultTable(String name, Inputs inputs, List<String> prompts) {
         int n = prompts.size();
+        TablesawStartup.ensure();
         table = Table.create(name);
         Set<String> reserved = Set.copyOf(RESULT_COLUMNS);
         if (inputs.source() != null) {
