@@ -27,9 +27,26 @@ public record Template(String text) {
 
     /** The text with each placeholder replaced by {@code String.valueOf} its value; {@code null} values become "". */
     public String fill(Map<String, ?> values) {
+        String only = soleName();
+        if (only != null && values.containsKey(only)) {
+            // "{it}": the value itself, so a big fan-out's prompts share the inputs' strings.
+            Object v = values.get(only);
+            return v == null ? "" : String.valueOf(v);
+        }
         StringBuilder out = new StringBuilder(text.length() + 64);
         walk(null, values, out);
         return out.toString();
+    }
+
+    /** The name when the whole template is one placeholder, like {@code {it}}, else null. */
+    private String soleName() {
+        int n = text.length();
+        if (n < 3 || text.charAt(0) != '{' || text.charAt(n - 1) != '}' || text.indexOf('}') != n - 1
+                || text.charAt(1) == '{') {
+            return null;
+        }
+        String inner = text.substring(1, n - 1).strip();
+        return NAME.matcher(inner).matches() ? inner : null;
     }
 
     private void walk(Set<String> names, Map<String, ?> values, StringBuilder out) {

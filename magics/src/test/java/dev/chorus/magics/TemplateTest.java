@@ -1,6 +1,7 @@
 package dev.chorus.magics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -32,5 +33,16 @@ class TemplateTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Template("{b}").fill(Map.of()));
         assertEquals("{b} has no value", e.getMessage());
+    }
+
+    @Test
+    void aTemplateThatIsOnePlaceholderGivesTheValueItself() {
+        String value = new String("a prompt of its own");
+        assertSame(value, new Template("{it}").fill(Map.of("it", value)));
+        assertSame(value, new Template("{ it }").fill(Map.of("it", value)));
+        assertEquals("42", new Template("{n}").fill(Map.of("n", 42)));
+        assertEquals("{it}", new Template("{{it}}").fill(Map.of("it", value)));
+        assertEquals("x-y", new Template("{a}-{b}").fill(Map.of("a", "x", "b", "y")));
+        assertThrows(IllegalArgumentException.class, () -> new Template("{it}").fill(Map.of()));
     }
 }
