@@ -32,9 +32,17 @@ class KernelspecTest {
         assertFalse(on22.contains(UNSAFE), on22.toString());
         for (int feature : new int[] {23, 25}) {
             List<String> flags = Kernelspec.jvmOptions(dir.resolve("a.jsa"), feature);
-            assertEquals(Kernelspec.jvmOptions(dir.resolve("a.jsa"), 21).size() + 1, flags.size(), flags.toString());
+            assertEquals(on22.size() + 1, flags.size(), flags.toString());
             assertTrue(flags.contains(UNSAFE), flags.toString());
         }
+    }
+
+    @Test
+    void java22AndNewerHandFreedNativeMemoryBack(@TempDir Path dir) throws Exception {
+        String trim = "-XX:TrimNativeHeapInterval=30000";
+        assertFalse(Kernelspec.jvmOptions(dir.resolve("a.jsa"), 21).contains(trim));
+        assertTrue(Kernelspec.jvmOptions(dir.resolve("a.jsa"), 22).contains(trim));
+        assertTrue(Kernelspec.jvmOptions(dir.resolve("a.jsa"), 25).contains(trim));
     }
 
     @Test

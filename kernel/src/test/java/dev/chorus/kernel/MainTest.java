@@ -37,7 +37,7 @@ class MainTest {
         List<String> argv = new ArrayList<>();
         spec.get("argv").forEach(a -> argv.add(a.asText()));
         assertEquals("/opt/java/bin/java", argv.get(0));
-        assertTrue(argv.containsAll(List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=4", "-XX:G1PeriodicGCInterval=60000",
+        assertTrue(argv.containsAll(List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=4", "-XX:G1PeriodicGCInterval=30000",
                 "-XX:G1HeapRegionSize=1m")), argv.toString());
         assertTrue(argv.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith(".jsa")), argv.toString());
         assertEquals(List.of("dev.chorus.kernel.Main", "kernel", "{connection_file}"), argv.subList(argv.size() - 3, argv.size()));
