@@ -265,6 +265,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         DisplayData result = null;
         CellException error = null;
         running = true;
+        HeapSizing.busy();
         try {
             evaluator();
             Object value = runCell(code);
@@ -276,6 +277,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
             error = internal(e);
         } finally {
             running = false;
+            HeapSizing.idle();
             Thread.interrupted();
         }
         publisher.flushStreams();
