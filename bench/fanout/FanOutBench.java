@@ -1,22 +1,20 @@
-import dev.chorus.client.ChatClient;
-import dev.chorus.client.ChatCompletion;
-import dev.chorus.client.ChatRequest;
-import dev.chorus.client.fanout.FanOut;
-import dev.chorus.client.fanout.FanOutResult;
-import dev.chorus.client.fanout.ItemResult;
-
+import dev.chorus.magics.Chorus;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.IntStream;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.Table;
 
 /**
- * Fans N chat requests out with concurrency C through the public fan-out API and prints
- * {@code RESULT wall_s=... ok=... err=...}; wall runs from the first request's start to the last
- * response's end (JVM start and warm-up excluded). With {@code --rounds K} the measured pass runs
- * K times after one warm-up, each printing its own RESULT and INFO lines. Run by bench/fanout/client.
+ * Fans N prompts out with concurrency C through {@code Chorus.fanout}, the Java twin of
+ * {@code %%fanout} (the same job: engine, chat calls, result table), and prints
+ * {@code RESULT wall_s=... ok=... err=...}: wall is the whole call, from the prompts to the filled
+ * table. With {@code --rounds K} the measured pass runs K times after one warm-up pass, each
+ * printing its own RESULT and INFO lines. Run by bench/fanout/client.
  */
 public class FanOutBench {
 
@@ -25,8 +23,6 @@ public class FanOutBench {
         int n = 1000;
         int c = 100;
         int warmup = -1;
-        boolean stream = false;
-        long sleepMs = -1;
         int rounds = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -34,96 +30,55 @@ public class FanOutBench {
                 case "-n" -> n = Integer.parseInt(args[++i]);
                 case "-c" -> c = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--stream" -> stream = true;
-                case "--sleep-ms" -> sleepMs = Long.parseLong(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: client (--base-url URL | --sleep-ms M) -n N -c C [--stream] [--warmup N]"
-                            + " [--rounds K]");
-                    System.exit(2);
-                }
+                default -> usage();
             }
         }
-        if (rounds < 1) {
-            System.err.println("client: --rounds must be at least 1");
-            System.exit(2);
+        if (baseUrl == null || rounds < 1) {
+            usage();
         }
-        if (sleepMs >= 0) {
-            engineOnly(n, c, sleepMs, warmup, rounds);
-            return;
-        }
-        if (baseUrl == null) {
-            System.err.println("client: --base-url is required");
-            System.exit(2);
-        }
-        try (ChatClient client = ChatClient.builder().baseUrl(baseUrl).apiKey("sk-bench").model("bench")
-                .maxRetries(0).maxConcurrentRequests(Math.max(c, 64)).build()) {
-            // Warm-up: the same shape, so the JIT, the connection pool and the server are warm.
-            int w = warmup >= 0 ? warmup : Math.min(n, Math.max(2 * c, 2000));
-            if (w > 0) {
-                run(client, w, c, stream);
-            }
-            // Rounds share the JVM, the warm-up and the connection pool: a median over them costs
-            // one JVM start instead of K.
-            for (int round = 0; round < rounds; round++) {
-                long cpu0 = processCpuNanos();
-                long alloc0 = allocatedBytes();
-                FanOutResult<Integer, ChatCompletion> r = run(client, n, c, stream);
-                long alloc = allocatedBytes() - alloc0;
-                long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
-                long first = Long.MAX_VALUE;
-                long last = 0;
-                for (ItemResult<Integer, ChatCompletion> item : r.items()) {
-                    if (item.start() != null) {
-                        first = Math.min(first, item.start().toNanos());
-                        last = Math.max(last, item.end().toNanos());
-                    }
-                }
-                double wall = first == Long.MAX_VALUE ? 0 : (last - first) / 1e9;
-                int ok = r.ok().size();
-                System.out.printf(Locale.ROOT, "RESULT wall_s=%.3f ok=%d err=%d%n", wall, ok, n - ok);
-                var s = r.summary();
-                System.out.printf(Locale.ROOT, "INFO req_s=%.0f efficiency=%.3f p50_ms=%d p95_ms=%d max_ms=%d peak_rss_mb=%d"
-                                + " cpu_ms_per_1000=%.0f alloc_kb_per_req=%.1f%n",
-                        wall > 0 ? n / wall : 0, s.efficiency(), s.p50().toMillis(), s.p95().toMillis(), s.max().toMillis(),
-                        peakRssMb(), cpuMs * 1000.0 / n, alloc / 1024.0 / n);
-                if (!s.failuresByCause().isEmpty()) {
-                    System.out.println("INFO failures " + s.failuresByCause() + " e.g. " + r.failed().get(0).error());
-                }
-            }
-        }
-    }
-
-    private static FanOutResult<Integer, ChatCompletion> run(ChatClient client, int n, int c, boolean stream) {
-        List<Integer> inputs = IntStream.range(0, n).boxed().toList();
-        return FanOut.chat(client).concurrency(c).retries(0).stream(stream)
-                .run(inputs, i -> ChatRequest.builder().user("question " + i).build());
-    }
-
-    /** The engine alone: each item sleeps instead of calling a server. */
-    private static void engineOnly(int n, int c, long sleepMs, int warmup, int rounds) {
-        FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(c).build();
+        Chorus.environment(Map.of());
+        Chorus.client("--base-url " + baseUrl + " --api-key sk-bench --model bench");
+        String options = "--concurrency " + c + " --retries 0";
+        // Warm-up: the same shape, so the JIT, the connection pool and the server are warm.
         int w = warmup >= 0 ? warmup : Math.min(n, Math.max(2 * c, 2000));
         if (w > 0) {
-            f.run(IntStream.range(0, w).boxed().toList(), (in, ctx) -> sleep(sleepMs, in));
+            Chorus.fanout(prompts(w), options);
         }
-        List<Integer> inputs = IntStream.range(0, n).boxed().toList();
+        List<String> prompts = prompts(n);
         for (int round = 0; round < rounds; round++) {
+            long cpu0 = processCpuNanos();
             long alloc0 = allocatedBytes();
-            FanOutResult<Integer, Integer> r = f.run(inputs, (in, ctx) -> sleep(sleepMs, in));
+            long t0 = System.nanoTime();
+            Table t = Chorus.fanout(prompts, options);
+            double wall = (System.nanoTime() - t0) / 1e9;
             long alloc = allocatedBytes() - alloc0;
-            double wall = r.wall().toNanos() / 1e9;
-            System.out.printf(Locale.ROOT, "RESULT wall_s=%.3f ok=%d err=%d%n", wall, r.ok().size(), n - r.ok().size());
-            System.out.printf(Locale.ROOT, "INFO req_s=%.0f efficiency=%.3f peak_rss_mb=%d alloc_kb_per_req=%.1f%n",
-                    n / wall, r.summary().efficiency(), peakRssMb(), alloc / 1024.0 / n);
+            long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
+            int ok = t.stringColumn("status").countOccurrences("ok");
+            LongColumn start = t.longColumn("start_ms");
+            LongColumn end = t.longColumn("end_ms");
+            long requests = end.max() > 0 ? (long) (end.max() - start.min()) : 0;
+            System.out.printf(Locale.ROOT, "RESULT wall_s=%.3f ok=%d err=%d%n", wall, ok, n - ok);
+            System.out.printf(Locale.ROOT, "INFO req_s=%.0f requests_wall_s=%.3f p50_ms=%.0f p95_ms=%.0f max_ms=%.0f"
+                            + " peak_rss_mb=%d cpu_ms_per_1000=%.0f alloc_kb_per_req=%.1f%n",
+                    n / wall, requests / 1000.0, t.longColumn("latency_ms").median(),
+                    t.longColumn("latency_ms").percentile(95), t.longColumn("latency_ms").max(),
+                    peakRssMb(), cpuMs * 1000.0 / n, alloc / 1024.0 / n);
+            if (ok < n) {
+                System.out.println("INFO failures e.g. " + t.where(t.stringColumn("status").isNotEqualTo("ok"))
+                        .stringColumn("error").get(0));
+            }
         }
+        Chorus.reset();
     }
 
-    private static Integer sleep(long ms, Integer in) throws InterruptedException {
-        if (ms > 0) {
-            Thread.sleep(ms);
-        }
-        return in;
+    private static void usage() {
+        System.err.println("usage: client --base-url URL -n N -c C [--warmup N] [--rounds K]");
+        System.exit(2);
+    }
+
+    private static List<String> prompts(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "question " + i).toList();
     }
 
     /** CPU time (user + system, all threads) of this process so far, or 0 when the JVM cannot tell. */
@@ -137,8 +92,7 @@ public class FanOutBench {
     /**
      * Heap bytes allocated so far by all threads of this JVM, exited ones included (virtual
      * threads allocate in their carrier's buffers, so they are counted too), or 0 when the JVM
-     * cannot tell. The delta around a pass counts every thread that ran meanwhile (OkHttp's
-     * and okio's background threads too); the JIT's and GC's own memory is native, not counted.
+     * cannot tell.
      */
     private static long allocatedBytes() {
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t

@@ -1,7 +1,7 @@
 """Summarises a fan-out client's output (RESULT and INFO lines on stdin) in one line per scenario.
 
 With several rounds: wall_s is the median, ok and err are summed over the rounds, INFO is the
-median round's (the lower middle one for an even count). Used by run-all and cold-floor.
+median round's (the lower middle one for an even count). Used by run-all.
 Arguments: NAME SERVER N C LATENCY_S GOAL; ideal = ceil(N/C) x latency.
 """
 import math, re, statistics, sys
