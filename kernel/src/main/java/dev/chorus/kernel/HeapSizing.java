@@ -16,44 +16,70 @@ import java.lang.management.ManagementFactory;
  * ends the ratios go back to 10/30, which the periodic full collection of an idle kernel applies
  * (kernel-jvm.options).
  *
- * <p>Threading: called from the cell thread around each cell. On a JVM without these flags (not
- * HotSpot) it does nothing.
+ * <p>Threading: called from the cell thread around each cell; the first call looks the JVM's bean
+ * up on a daemon thread, which applies the latest state once it has it. On a JVM without these
+ * flags (not HotSpot) it does nothing.
  */
 final class HeapSizing {
-    private static final HotSpotDiagnosticMXBean VM = bean();
+    private static volatile HotSpotDiagnosticMXBean vm;
+    private static volatile boolean busy;
+    private static boolean looking;
 
     private HeapSizing() {
     }
 
     /** A cell starts: the heap may keep up to half of itself free. */
     static void busy() {
-        // Raise the maximum first: the minimum may never exceed it.
-        set("MaxHeapFreeRatio", "50");
-        set("MinHeapFreeRatio", "20");
+        busy = true;
+        apply();
     }
 
     /** No cell runs: what the next idle collection frees is given back. */
     static void idle() {
-        set("MinHeapFreeRatio", "10");
-        set("MaxHeapFreeRatio", "30");
+        busy = false;
+        apply();
     }
 
-    private static void set(String flag, String value) {
-        if (VM == null) {
+    private static synchronized void apply() {
+        HotSpotDiagnosticMXBean bean = vm;
+        if (bean == null) {
+            lookUp();
             return;
         }
-        try {
-            VM.setVMOption(flag, value);
-        } catch (RuntimeException e) {
-            // not settable on this JVM: the start-up values stay
+        if (busy) {
+            // Raise the maximum first: the minimum may never exceed it.
+            set(bean, "MaxHeapFreeRatio", "50");
+            set(bean, "MinHeapFreeRatio", "20");
+        } else {
+            set(bean, "MinHeapFreeRatio", "10");
+            set(bean, "MaxHeapFreeRatio", "30");
         }
     }
 
-    private static HotSpotDiagnosticMXBean bean() {
+    /**
+     * Finds the JVM's diagnostic bean on a thread of its own, once: it loads the management classes
+     * (about 40 ms of a cold JVM), which must not land on the first cell's reply.
+     */
+    private static synchronized void lookUp() {
+        if (looking) {
+            return;
+        }
+        looking = true;
+        Thread.ofPlatform().daemon().name("chorus-heap-sizing").start(() -> {
+            try {
+                vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+                apply();
+            } catch (RuntimeException | LinkageError e) {
+                // not HotSpot: the start-up values stay
+            }
+        });
+    }
+
+    private static void set(HotSpotDiagnosticMXBean bean, String flag, String value) {
         try {
-            return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        } catch (RuntimeException | LinkageError e) {
-            return null;
+            bean.setVMOption(flag, value);
+        } catch (RuntimeException e) {
+            // not settable on this JVM: the start-up values stay
         }
     }
 }

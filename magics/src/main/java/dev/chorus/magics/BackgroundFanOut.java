@@ -5,14 +5,14 @@ import dev.chorus.client.fanout.FanOutResult;
 import tech.tablesaw.api.Table;
 
 /**
- * A {@code %%fanout --background} run: its engine handle, the result table it fills, the variable
- * that table is bound to, and its display (null outside a notebook).
+ * A {@code %%fanout --background} run: its engine handle, the result table it fills and the variable
+ * that table is bound to.
  *
  * <p>Thread-safe (the handle and the result table are). The session holds the latest one;
  * {@link #cancel()} stops it.
  */
 record BackgroundFanOut(FanOutHandle<FanOutJob.Row, String> handle, ResultTable results, String variable,
-                        String label, FanOutDisplay display) {
+                        String label) {
 
     void cancel() {
         handle.cancel();

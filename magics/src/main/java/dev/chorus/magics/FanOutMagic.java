@@ -238,12 +238,17 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
         boolean bound = bind && notebook != null;
         if (bound) {
             // While the first requests are in flight: the table is the notebook's from now on.
-            notebook.bind(c.out(), "tech.tablesaw.api.Table", results.table());
+            try {
+                notebook.bind(c.out(), "tech.tablesaw.api.Table", results.table());
+            } catch (RuntimeException e) {
+                handle.close();
+                throw c.options().failed(e.getMessage());
+            }
         }
         String variable = bound ? c.out() : null;
 
         if (c.background()) {
-            BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label, display);
+            BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label);
             session.background(bg);
             handle.completion().whenComplete((r, e) -> {
                 if (r != null && display != null) {
