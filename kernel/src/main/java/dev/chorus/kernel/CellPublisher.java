@@ -1,5 +1,6 @@
 package dev.chorus.kernel;
 
+import dev.chorus.kernel.execution.CellContext;
 import org.dflib.jjava.jupyter.messages.ContentType;
 import org.dflib.jjava.jupyter.messages.MessageContext;
 import org.dflib.jjava.jupyter.messages.publish.PublishStream;
@@ -10,14 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Routes every output of the kernel to its {@link Outlet}, attributed to the right cell.
  *
- * <p>A thread that runs a cell, and every thread it starts (inheritable thread-local), publishes under
- * that cell's request; any other thread publishes under the last cell that started. Before a
+ * <p>A thread that runs a cell, every thread it starts and every task notebook code submits to an
+ * executor ({@link CellContext}) publishes under that cell's request; any other thread publishes
+ * under the last cell that started. Before a
  * non-stream message goes out, the buffered stdout/stderr text is flushed so output keeps its order.
  * Thread-safe.
  */
 final class CellPublisher {
 
-    private final InheritableThreadLocal<MessageContext> cell = new InheritableThreadLocal<>();
     private final List<NotebookStream> streams = new CopyOnWriteArrayList<>();
     private volatile MessageContext last;
     private volatile Outlet outlet;
@@ -35,14 +36,13 @@ final class CellPublisher {
         this.last = context;
     }
 
-    /** Binds the calling thread (the cell thread) and the threads it starts to a cell. */
+    /** Binds the calling thread (the cell thread), the threads it starts and the tasks it submits to a cell. */
     void bindThread(MessageContext context) {
-        cell.set(context);
+        CellContext.set(context);
     }
 
     MessageContext context() {
-        MessageContext c = cell.get();
-        return c != null ? c : last;
+        return CellContext.current() instanceof MessageContext c ? c : last;
     }
 
     void register(NotebookStream stream) {

@@ -13,13 +13,17 @@ import org.objectweb.asm.Opcodes;
 /**
  * Rewrites the bytecode of one notebook class: a {@link CellGuard#check()} call at every method
  * entry and before every backward jump (so busy loops can be interrupted without Thread.stop),
- * and calls that would end the JVM redirected to {@link CellGuard}.
+ * calls that would end the JVM redirected to {@link CellGuard}, and tasks handed to executors
+ * wrapped by {@link CellContext#wrap} so they print under the cell that submitted them.
  *
- * <p>Stateless and thread-safe. Only the stack-neutral instructions above are added, so stack
- * map frames stay valid and no class has to be loaded to rewrite another.
+ * <p>Stateless and thread-safe. Only stack-neutral instructions are added (a wrap takes the task off
+ * the top of the stack and puts one of the same type back), so stack map frames stay valid and no
+ * class has to be loaded to rewrite another.
  */
 final class Instrumentation {
     private static final String GUARD = CellGuard.class.getName().replace('.', '/');
+    private static final String CONTEXT = CellContext.class.getName().replace('.', '/');
+    private static final String RUNNABLE = "Ljava/lang/Runnable;";
     private static final int API = Opcodes.ASM9;
 
     private Instrumentation() {
@@ -99,6 +103,11 @@ final class Instrumentation {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            String wrapped = submittedTask(opcode, owner, name, descriptor);
+            if (wrapped != null) {
+                // The task is the call's last argument, on top of the stack: carry the cell with it.
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, CONTEXT, "wrap", "(" + wrapped + ")" + wrapped, false);
+            }
             String replacement = exitReplacement(opcode == Opcodes.INVOKESTATIC, owner, name, descriptor);
             if (replacement != null) {
                 String desc = opcode == Opcodes.INVOKESTATIC ? "(I)V" : "(Ljava/lang/Runtime;I)V";
@@ -124,6 +133,38 @@ final class Instrumentation {
             }
             super.visitInvokeDynamicInsn(name, descriptor, bootstrap, mapped);
         }
+    }
+
+    /**
+     * The type of the task handed to another thread by this call, when it is the call's last argument:
+     * {@code execute(Runnable)} and {@code submit(Runnable|Callable)} on any executor, and
+     * {@code CompletableFuture.runAsync(Runnable)} / {@code supplyAsync(Supplier)}. Else null.
+     */
+    private static String submittedTask(int opcode, String owner, String name, String descriptor) {
+        if (opcode == Opcodes.INVOKESTATIC) {
+            if (!owner.equals("java/util/concurrent/CompletableFuture")) {
+                return null;
+            }
+            if (name.equals("runAsync") && descriptor.equals("(Ljava/lang/Runnable;)Ljava/util/concurrent/CompletableFuture;")) {
+                return RUNNABLE;
+            }
+            if (name.equals("supplyAsync")
+                    && descriptor.equals("(Ljava/util/function/Supplier;)Ljava/util/concurrent/CompletableFuture;")) {
+                return "Ljava/util/function/Supplier;";
+            }
+            return null;
+        }
+        if (name.equals("execute") && descriptor.equals("(" + RUNNABLE + ")V")) {
+            return RUNNABLE;
+        }
+        if (name.equals("submit") && descriptor.equals("(" + RUNNABLE + ")Ljava/util/concurrent/Future;")) {
+            return RUNNABLE;
+        }
+        if (name.equals("submit")
+                && descriptor.equals("(Ljava/util/concurrent/Callable;)Ljava/util/concurrent/Future;")) {
+            return "Ljava/util/concurrent/Callable;";
+        }
+        return null;
     }
 
     private static String exitReplacement(boolean isStatic, String owner, String name, String descriptor) {

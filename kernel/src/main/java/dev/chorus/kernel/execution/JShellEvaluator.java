@@ -309,8 +309,18 @@ public final class JShellEvaluator implements AutoCloseable {
         }
         awaitReady();
         Future<EvalResult> result;
+        // The code runs on this evaluator's thread, under the caller's cell: what it prints, the
+        // threads it starts and the tasks it submits belong to that cell.
+        Object cell = CellContext.current();
         try {
-            result = cellExecutor.submit(() -> runCell(cellCode, cellLabel));
+            result = cellExecutor.submit(() -> {
+                CellContext.set(cell);
+                try {
+                    return runCell(cellCode, cellLabel);
+                } finally {
+                    CellContext.set(null);
+                }
+            });
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("the evaluator is closed", e);
         }
