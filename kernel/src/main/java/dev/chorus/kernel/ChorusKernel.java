@@ -12,6 +12,7 @@ import dev.chorus.kernel.magic.TimeMagic;
 import dev.chorus.magics.Levenshtein;
 import dev.chorus.magics.spi.NotebookVariables;
 import dev.chorus.magics.spi.PartlyDoneException;
+import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -103,7 +104,7 @@ import java.util.stream.Stream;
  * <p><b>Failures.</b> A failing cell becomes an error output and an execute_reply with status error; the
  * kernel and everything defined before stay. Magic failures are one line naming the command plus its usage.
  */
-public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoCloseable {
+public class ChorusKernel extends BaseKernel implements NotebookVariables, UserInput, AutoCloseable {
 
     /** How often buffered stdout/stderr text is published while a cell runs. */
     public static final int FLUSH_MILLIS = 50;
@@ -130,6 +131,16 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
     private final InputStream oldIn;
     private volatile Thread cellThread;
     private volatile boolean running;
+    /** The Jupyter connection, when it is this kernel's own (it can ask for input). */
+    private volatile KernelConnection connection;
+    /** Where the running cell's input comes from (its front end allows stdin), else null. */
+    private volatile LineReader cellInput;
+    /** Set by {@link #interrupt()} until the next cell starts: a cell waiting for input stops waiting. */
+    private volatile boolean interruptRequested;
+    /** Where input comes from when no front end can answer: the terminal of chorus run, or null. */
+    private final LineReader terminal;
+    /** The notebook's System.in (when the kernel captures the System streams). */
+    private final NotebookInput input;
     private volatile boolean closed;
 
     private record Parts(String name, String version, CommManager comms,
@@ -159,6 +170,8 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
                 p.styler());
         this.publisher = publisher;
         this.history = history;
+        this.terminal = b.terminal;
+        this.input = new NotebookInput(this);
         this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "chorus-cell");
             t.setDaemon(true);
@@ -177,7 +190,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         if (b.captureSystemStreams) {
             System.setOut(notebookOut);
             System.setErr(notebookErr);
-            System.setIn(InputStream.nullInputStream());
+            System.setIn(input);
         }
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chorus-output-flusher");
@@ -226,6 +239,9 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
     @Override
     public void becomeHandlerForConnection(JupyterConnection connection) {
         super.becomeHandlerForConnection(connection);
+        if (connection instanceof KernelConnection own) {
+            this.connection = own;
+        }
         publisher.outlet((parent, content) -> connection.getIOPub().sendMessage(message(parent, content)));
     }
 
@@ -264,7 +280,9 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         Thread.interrupted(); // an interrupt aimed at the previous cell must not hit this one
         DisplayData result = null;
         CellException error = null;
+        interruptRequested = false;
         running = true;
+        input.discard();
         HeapSizing.busy();
         try {
             evaluator();
@@ -311,7 +329,16 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         }
         boolean store = request.shouldStoreHistory() && !request.isSilent();
         env.publish(new PublishExecuteInput(request.getCode(), executionCount.get()));
-        Execution ex = execute(request.getCode(), message, store);
+        KernelConnection own = connection;
+        cellInput = request.isStdinEnabled() && own != null
+                ? (prompt, password) -> own.readLine(message, prompt, password, () -> interruptRequested)
+                : null;
+        Execution ex;
+        try {
+            ex = execute(request.getCode(), message, store);
+        } finally {
+            cellInput = null;
+        }
         if (ex.ok()) {
             env.defer().reply(new Replies.ExecuteOk(ex.count(), userExpressions(request.getUserExpr())));
         } else {
@@ -622,6 +649,39 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         evaluator().bind(name, type, value);
     }
 
+    /** Reads one line typed by the notebook's user; see {@link #readLine}. */
+    @FunctionalInterface
+    public interface LineReader {
+        String readLine(String prompt, boolean password) throws InterruptedException;
+    }
+
+    static final String NO_INPUT = "input is not available: this front end does not send input to the kernel"
+            + " (nbclient and nbconvert do not, nor a front end with stdin turned off); set the value in code";
+
+    /**
+     * Asks the notebook's user for a line while a cell runs: an input_request to the front end that
+     * sent the cell (shown as an input box; with {@code password} its text is not echoed), or, in
+     * {@code chorus run}, the terminal. The answer is never shown or kept in the history. Pending
+     * stdout and stderr text is published first, so a prompt printed just before shows above the box.
+     *
+     * @throws IllegalStateException when nobody can answer ({@value #NO_INPUT})
+     * @throws InterruptedException  when the cell is interrupted while waiting
+     */
+    public String readLine(String prompt, boolean password) throws InterruptedException {
+        LineReader r = cellInput != null ? cellInput : terminal;
+        if (r == null) {
+            throw new IllegalStateException(NO_INPUT);
+        }
+        publisher.flushStreams();
+        return r.readLine(prompt == null ? "" : prompt, password);
+    }
+
+    /** For magics: {@code %client --secret ?} asks through {@link #readLine}. */
+    @Override
+    public String ask(String prompt, boolean secret) throws InterruptedException {
+        return readLine(prompt, secret);
+    }
+
     /** A value whose expression ended with its own semicolon: kept for evalRaw, not displayed. */
     private record Terminated(Object value) {
     }
@@ -635,6 +695,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         if (!running) {
             return;
         }
+        interruptRequested = true;
         if (codeDepth.get() > 0) {
             JShellEvaluator e = evaluator.getNow(null);
             if (e != null) {
@@ -835,8 +896,12 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
 
     @Override
     public String isComplete(String code) {
-        if (stripLeadingBlankLines(code).startsWith("%%")) {
-            return IS_COMPLETE_YES;
+        String stripped = stripLeadingBlankLines(code);
+        if (stripped.startsWith("%%")) {
+            // As in IPython: a cell magic's body ends with a blank line, so a console typing "%%prompt"
+            // waits for the body instead of running the magic with none.
+            String[] lines = stripped.split("\n", -1);
+            return lines.length > 1 && lines[lines.length - 1].isBlank() ? IS_COMPLETE_YES : "";
         }
         String masked = mask(code);
         if (masked.isBlank()) {
@@ -909,6 +974,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         private Outlet outlet = (parent, content) -> { };
         private boolean captureSystemStreams = true;
         private boolean builtinMagics = true;
+        private LineReader terminal;
 
         private Builder() {
             name("chorus");
@@ -930,6 +996,12 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, AutoC
         /** Whether System.out/err/in become the notebook's (default true). */
         public Builder captureSystemStreams(boolean capture) {
             this.captureSystemStreams = capture;
+            return this;
+        }
+
+        /** Where input comes from when no front end can answer (chorus run: its terminal); default none. */
+        public Builder terminal(LineReader terminal) {
+            this.terminal = terminal;
             return this;
         }
 

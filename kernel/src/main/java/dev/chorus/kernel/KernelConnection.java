@@ -7,7 +7,10 @@ import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.HMACGenerator;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageContext;
 import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
+import org.dflib.jjava.jupyter.messages.reply.InputReply;
+import org.dflib.jjava.jupyter.messages.request.InputRequest;
 import org.zeromq.ZMQ;
 
 import java.security.InvalidKeyException;
@@ -43,6 +46,64 @@ final class KernelConnection extends JupyterConnection {
         HMACGenerator hmac = props.createHMACGenerator();
         this.shellSocket = new ShellSocket(context, hmac, false, this);
         this.controlSocket = new ShellSocket(context, hmac, true, this);
+    }
+
+    private final Object stdinLock = new Object();
+
+    /**
+     * Asks the front end for a line of input: an input_request on the stdin socket under
+     * {@code parent} (the running cell's execute_request), then waits for its input_reply.
+     * {@code password} asks the front end not to echo it. Returns the line without its newline.
+     *
+     * @param stop true once the cell has been interrupted
+     * @throws InterruptedException when the waiting thread is interrupted or {@code stop} says so (the
+     *                              cell was stopped), or the connection closes; an answer that comes
+     *                              later is dropped
+     */
+    String readLine(MessageContext parent, String prompt, boolean password, java.util.function.BooleanSupplier stop)
+            throws InterruptedException {
+        synchronized (stdinLock) {
+            ZMQ.Poller poller = context.poller(1);
+            poller.register(stdin, ZMQ.Poller.POLLIN);
+            try {
+                // An answer to an earlier request whose cell was interrupted is not this one's.
+                drain(poller, stop);
+                stdin.sendMessage(new Message<>(parent, InputRequest.MESSAGE_TYPE, new InputRequest(prompt, password)));
+                while (true) {
+                    // The poll may swallow the thread's interrupt flag: the kernel's own flag says it too.
+                    if (Thread.interrupted() || stop.getAsBoolean() || closed) {
+                        throw new InterruptedException("stopped while waiting for input");
+                    }
+                    if (poller.poll(POLL_MILLIS) > 0) {
+                        Message<?> answer = stdin.readMessage();
+                        if (answer.getContent() instanceof InputReply reply) {
+                            return reply.getValue();
+                        }
+                    }
+                }
+            } finally {
+                poller.close();
+            }
+        }
+    }
+
+    /**
+     * Reads and drops what waits on the stdin socket: answers to requests of cells that were
+     * interrupted. A poll fails (-1) while the thread's interrupt flag is set, which an interrupt of
+     * an earlier cell can leave behind; the kernel's own flag says whether this cell was stopped.
+     */
+    private void drain(ZMQ.Poller poller, java.util.function.BooleanSupplier stop) throws InterruptedException {
+        for (int tries = 0; tries < 100; tries++) {
+            int ready = poller.poll(0);
+            if (ready == 0) {
+                return;
+            }
+            if (ready > 0) {
+                stdin.readMessage();
+            } else if (Thread.interrupted() && stop.getAsBoolean()) {
+                throw new InterruptedException("stopped while waiting for input");
+            }
+        }
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * Functions that notebook cells call directly (statically imported in every cell):
- * {@code display}, {@code updateDisplay} and {@code clearOutput}.
+ * {@code display}, {@code updateDisplay}, {@code clearOutput}, {@code input} and {@code password}.
  *
  * <p>Threading: callable from any thread, also after the cell that created a display has returned; see
  * {@link ChorusKernel} for how output is attributed to cells. Fails with {@link NullPointerException} when
@@ -53,6 +53,29 @@ public final class Notebook {
         System.err.flush();
         ChorusKernel k = kernel();
         k.publishNow(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+    }
+
+    /**
+     * Asks the notebook's user for a line (an input box under the running cell) and returns it;
+     * {@code System.in} reads the same way. Fails at once where the front end cannot answer (nbclient,
+     * stdin turned off) with an {@link IllegalStateException} saying so.
+     */
+    public static String input(String prompt) {
+        return ask(prompt, false);
+    }
+
+    /** Like {@link #input}, but the front end does not echo what is typed: for keys and secrets. */
+    public static String password(String prompt) {
+        return ask(prompt, true);
+    }
+
+    private static String ask(String prompt, boolean password) {
+        try {
+            return kernel().readLine(prompt, password);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while waiting for input");
+        }
     }
 
     private static DisplayData render(Object value) {

@@ -96,7 +96,7 @@ public final class NotebookRun implements Outlet {
                 total++;
             }
         }
-        try (ChorusKernel kernel = ChorusKernel.builder().outlet(run).build()) {
+        try (ChorusKernel kernel = ChorusKernel.builder().outlet(run).terminal(terminal()).build()) {
             int done = 0;
             for (int i = 0; i < cells.size(); i++) {
                 if (!runnable(cells.get(i))) {
@@ -257,5 +257,33 @@ public final class NotebookRun implements Outlet {
 
     private static String text(ObjectNode output) {
         return output.path("data").path("text/plain").asText("");
+    }
+
+    /**
+     * The terminal {@code chorus run} was started from, when it has one: cells that read input ask
+     * there (a password without echo). Without a terminal (a pipe, CI) input is not available.
+     */
+    private static ChorusKernel.LineReader terminal() {
+        java.io.Console console = System.console();
+        if (console == null || !isTerminal(console)) {
+            return null;
+        }
+        return (prompt, password) -> {
+            if (password) {
+                char[] typed = console.readPassword("%s", prompt);
+                return typed == null ? "" : new String(typed);
+            }
+            String line = console.readLine("%s", prompt);
+            return line == null ? "" : line;
+        };
+    }
+
+    /** JDK 22+ gives a console also to a process whose input is not a terminal; it says so itself. */
+    private static boolean isTerminal(java.io.Console console) {
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;   // JDK 21: System.console() is null without a terminal
+        }
     }
 }

@@ -320,7 +320,10 @@ class ChorusKernelTest {
     @Test
     void magicLinesAreComplete() {
         assertEquals(BaseKernel.IS_COMPLETE_YES, kernel.isComplete("%maven a:b:1"));
-        assertEquals(BaseKernel.IS_COMPLETE_YES, kernel.isComplete("%%time\nfor (int i = 0;"));
+        // A cell magic waits for its body, which a blank line ends (as IPython answers a console).
+        assertEquals("", kernel.isComplete("%%prompt"));
+        assertEquals("", kernel.isComplete("%%time\nfor (int i = 0;"));
+        assertEquals(BaseKernel.IS_COMPLETE_YES, kernel.isComplete("%%time\nfor (int i = 0; i < 2; i++) { }\n"));
         assertEquals(BaseKernel.IS_COMPLETE_YES, kernel.isComplete("int a = 1;"));
         String incomplete = kernel.isComplete("for (int i = 0; i < 3; i++) {");
         assertFalse(incomplete.equals(BaseKernel.IS_COMPLETE_YES) || incomplete.equals(BaseKernel.IS_COMPLETE_BAD), incomplete);

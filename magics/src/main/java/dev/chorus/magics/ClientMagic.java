@@ -48,12 +48,13 @@ public final class ClientMagic implements LineMagic<Object, BaseKernel> {
     }
 
     @Override
-    public Object eval(BaseKernel kernel, List<String> args) {
+    public Object eval(BaseKernel kernel, List<String> args) throws InterruptedException {
         return run(new KernelNotebook(kernel), args);
     }
 
-    DisplayData run(Notebook notebook, List<String> args) {
+    DisplayData run(Notebook notebook, List<String> args) throws InterruptedException {
         Options o = SCHEMA.parse(args, session::getenv);
+        o = asked(o, notebook);
         if (o.help()) {
             return Displays.text(usage());
         }
@@ -67,8 +68,43 @@ public final class ClientMagic implements LineMagic<Object, BaseKernel> {
         return Displays.text(describe(session));
     }
 
+    /**
+     * The options with each {@code ?} value of --key-id, --secret or --api-key replaced by what the
+     * user types when asked (a secret through a password box, never echoed, shown or kept).
+     */
+    private static Options asked(Options o, Notebook notebook) throws InterruptedException {
+        Options out = o;
+        for (String name : List.of("key-id", "secret", "api-key")) {
+            if (!"?".equals(o.string(name, null))) {
+                continue;
+            }
+            boolean secret = !name.equals("key-id");
+            String prompt = switch (name) {
+                case "key-id" -> "Evolution key id: ";
+                case "secret" -> "Evolution secret: ";
+                default -> "API key: ";
+            };
+            String answer;
+            try {
+                answer = notebook.ask(prompt, secret);
+            } catch (IllegalStateException e) {
+                throw o.fail("--" + name + " ?: " + e.getMessage());
+            }
+            if (answer == null || answer.isBlank()) {
+                throw o.fail("--" + name + " ?: nothing was entered");
+            }
+            out = out.with(name, answer.strip());
+        }
+        return out;
+    }
+
     /** Builds and installs a client from parsed options (also used by {@link Chorus#client}). */
     static ChatClient configure(Options o, Session session) {
+        for (String name : List.of("key-id", "secret", "api-key")) {
+            if ("?".equals(o.string(name, null))) {
+                throw o.fail("--" + name + " ?: only the %client magic can ask; pass the value or $NAME");
+            }
+        }
         String keyId = o.string("key-id", null);
         String secret = o.string("secret", null);
         String apiKey = o.string("api-key", null);

@@ -1,6 +1,7 @@
 package dev.chorus.magics;
 
 import dev.chorus.magics.spi.NotebookVariables;
+import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
@@ -68,6 +69,14 @@ final class KernelNotebook implements Notebook {
     @Override
     public void update(String id, DisplayData data) {
         kernel.getIO().display.updateDisplay(id, data);
+    }
+
+    @Override
+    public String ask(String prompt, boolean secret) throws InterruptedException {
+        if (kernel instanceof UserInput input) {
+            return input.ask(prompt, secret);
+        }
+        throw new IllegalStateException("this kernel cannot ask for input");
     }
 
     @Override

@@ -26,4 +26,13 @@ interface Notebook {
 
     /** Renders {@code value} the way a cell result would be rendered. */
     DisplayData render(Object value);
+
+    /**
+     * Asks the user for a line (with {@code secret}, not echoed).
+     *
+     * @throws IllegalStateException when nobody can answer, with the reason
+     */
+    default String ask(String prompt, boolean secret) throws InterruptedException {
+        throw new IllegalStateException("this kernel cannot ask for input");
+    }
 }

@@ -147,14 +147,14 @@ final class OptionSchema {
         return new MagicException("Failed to process '" + quoted + "': " + problem);
     }
 
-    /** The command as typed, with secret option values masked. */
+    /** The command as typed, with secret option values masked ({@code $NAME} and {@code ?}, asked for, stay). */
     String quote(List<String> args) {
         StringBuilder b = new StringBuilder(command);
         boolean maskNext = false;
         for (String a : args) {
             String shown = a;
             if (maskNext) {
-                shown = a.startsWith("$") ? a : "***";
+                shown = a.startsWith("$") || a.equals("?") ? a : "***";
                 maskNext = false;
             } else if (a.startsWith("--")) {
                 String name = a.substring(2);
@@ -163,7 +163,7 @@ final class OptionSchema {
                 if (o != null && o.secret()) {
                     if (eq >= 0) {
                         String v = name.substring(eq + 1);
-                        shown = "--" + o.name() + "=" + (v.startsWith("$") ? v : "***");
+                        shown = "--" + o.name() + "=" + (v.startsWith("$") || v.equals("?") ? v : "***");
                     } else {
                         maskNext = true;
                     }

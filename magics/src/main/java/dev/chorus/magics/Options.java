@@ -63,6 +63,13 @@ final class Options {
         return values.getOrDefault(name, fallback);
     }
 
+    /** These options with {@code name} set to {@code value} (the command as typed stays as it was). */
+    Options with(String name, String value) {
+        Map<String, String> copy = new java.util.LinkedHashMap<>(values);
+        copy.put(name, value);
+        return new Options(schema, quoted, copy, positional, help);
+    }
+
     /** A Java identifier given to {@code --name} (a notebook variable). */
     String variable(String name, String fallback) {
         String v = values.getOrDefault(name, fallback);

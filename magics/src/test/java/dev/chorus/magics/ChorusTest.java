@@ -33,7 +33,7 @@ class ChorusTest {
     }
 
     @Test
-    void clientPromptAndFanOutShareTheSession() {
+    void clientPromptAndFanOutShareTheSession() throws Exception {
         ChatClient c = Chorus.client();
         assertSame(c, Chorus.client());
         Sandbox sb = Chorus.sandbox();
@@ -54,7 +54,7 @@ class ChorusTest {
     }
 
     @Test
-    void clientOptionsAndSandboxOptions() {
+    void clientOptionsAndSandboxOptions() throws Exception {
         Sandbox sb = Chorus.sandbox("--latency 5ms --seed 3");
         assertEquals(3, sb.behavior().seed());
         ChatClient c = Chorus.client("--concurrency 4 --model sandbox-small");
@@ -63,7 +63,7 @@ class ChorusTest {
     }
 
     @Test
-    void errorsUseTheMagicsText() {
+    void errorsUseTheMagicsText() throws Exception {
         assertEquals("Failed to process '%%fanout --over rows': --over names a notebook variable; pass the rows to Chorus.fanout(template, rows, options)",
                 assertThrows(MagicException.class, () -> Chorus.fanout(List.of("x"), "--over rows")).headline());
         assertEquals("Failed to process '%%fanout': no prompts",
@@ -80,7 +80,7 @@ class ChorusTest {
     }
 
     @Test
-    void everyMagicHasAUsageAndHelp() {
+    void everyMagicHasAUsageAndHelp() throws Exception {
         Session s = new Session();
         for (Object magic : List.of(new ClientMagic(s), new PromptMagic(s), new FanOutMagic(s), new TableMagic(s),
                 new SandboxMagic(s))) {

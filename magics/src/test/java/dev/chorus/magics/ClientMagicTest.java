@@ -33,7 +33,7 @@ class ClientMagicTest {
     }
 
     @Test
-    void withNothingConfiguredStartsTheSandboxAndBindsClient() {
+    void withNothingConfiguredStartsTheSandboxAndBindsClient() throws Exception {
         session.env(Map.of());
         DisplayData d = magic.run(notebook, List.of());
         assertNotNull(session.sandbox());
@@ -47,7 +47,7 @@ class ClientMagicTest {
     }
 
     @Test
-    void aloneShowsTheSetupAndNewReplacesAndClosesTheOldClient() {
+    void aloneShowsTheSetupAndNewReplacesAndClosesTheOldClient() throws Exception {
         session.env(Map.of());
         magic.run(notebook, List.of());
         ChatClient first = session.client();
@@ -62,7 +62,7 @@ class ClientMagicTest {
     }
 
     @Test
-    void explicitCredentialsFromTheEnvironmentAreMasked() {
+    void explicitCredentialsFromTheEnvironmentAreMasked() throws Exception {
         try (Sandbox sb = Sandbox.start()) {
             session.env(Map.of("SB_SECRET", sb.secret(), "SB_KEY", sb.keyId()));
             DisplayData d = magic.run(notebook, List.of("--base-url", sb.baseUrl(), "--key-id", "$SB_KEY",
@@ -76,7 +76,7 @@ class ClientMagicTest {
     }
 
     @Test
-    void argumentErrors() {
+    void argumentErrors() throws Exception {
         session.env(Map.of());
         assertEquals("Failed to process '%client --key-id abc': --key-id needs --secret",
                 assertThrows(MagicException.class, () -> magic.run(notebook, List.of("--key-id", "abc"))).headline());
@@ -90,14 +90,40 @@ class ClientMagicTest {
     }
 
     @Test
-    void halfConfiguredEnvironmentIsReported() {
+    void halfConfiguredEnvironmentIsReported() throws Exception {
         session.env(Map.of("EVOLUTION_KEY_ID", "abc"));
         assertEquals("Failed to process '%client': EVOLUTION_KEY_ID is set but EVOLUTION_SECRET is not",
                 assertThrows(MagicException.class, () -> magic.run(notebook, List.of())).headline());
     }
 
     @Test
-    void helpShowsUsage() {
+    void helpShowsUsage() throws Exception {
         assertEquals(magic.usage(), text(magic.run(notebook, List.of("--help"))));
+    }
+
+    @Test
+    void aQuestionMarkAsksForTheValueAndTheSecretIsNeverShown() throws Exception {
+        session.env(Map.of());
+        try (Sandbox sb = Sandbox.start()) {
+            notebook.answers.add(sb.keyId());
+            notebook.answers.add(sb.secret());
+            DisplayData d = magic.run(notebook, List.of("--base-url", sb.baseUrl(), "--token-url", sb.tokenUrl(),
+                    "--key-id", "?", "--secret", "?", "--model", "sandbox-echo"));
+            assertEquals(List.of("Evolution key id: ", "Evolution secret:  (secret)"), notebook.asked);
+            assertEquals("Echo: hi", session.client().chat().completions()
+                    .create(dev.chorus.client.ChatRequest.builder().user("hi").build()).content());
+            assertFalse(text(d).contains(sb.secret()), text(d));
+            assertFalse(notebook.allText().contains(sb.secret()));
+
+            notebook.answers.add("  ");
+            assertEquals("Failed to process '%client --api-key ? --new': --api-key ?: nothing was entered",
+                    assertThrows(MagicException.class, () -> magic.run(notebook, List.of("--api-key", "?", "--new")))
+                            .headline());
+            assertEquals("Failed to process '%client --api-key ? --new': --api-key ?: input is not available: no answer scripted",
+                    assertThrows(MagicException.class, () -> magic.run(notebook, List.of("--api-key", "?", "--new")))
+                            .headline());
+            assertEquals("Failed to process '%client --api-key ?': --api-key ?: only the %client magic can ask; pass the value or $NAME",
+                    assertThrows(MagicException.class, () -> Chorus.client("--api-key ?")).headline());
+        }
     }
 }

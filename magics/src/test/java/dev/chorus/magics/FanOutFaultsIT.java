@@ -31,7 +31,7 @@ class FanOutFaultsIT {
     private Sandbox sandbox;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         // 10 % of requests fail, spread over the six kinds; a hung request is held 10 s, past --timeout 3s.
         sandbox = Sandbox.start(Behavior.builder().failRate(0.10).faults(ALL).retryAfter(Duration.ZERO)
                 .hangLimit(Duration.ofSeconds(10)).seed(7).build());

@@ -41,7 +41,7 @@ class FanOutMagicTest {
         session.close();
     }
 
-    private Sandbox sandbox(Behavior behavior) {
+    private Sandbox sandbox(Behavior behavior) throws Exception {
         session.env(Map.of());
         Sandbox sb = Sandbox.start(behavior);
         session.sandbox(sb);

@@ -26,13 +26,13 @@ class PromptMagicTest {
         session.close();
     }
 
-    private void sandbox(Behavior behavior) {
+    private void sandbox(Behavior behavior) throws Exception {
         session.env(Map.of());
         session.sandbox(Sandbox.start(behavior));
     }
 
     @Test
-    void streamsIntoOneDisplayAndBindsTheAnswer() {
+    void streamsIntoOneDisplayAndBindsTheAnswer() throws Exception {
         sandbox(Behavior.builder().chunkDelay(Duration.ofMillis(20)).build());
         notebook.variables.put("word", "hello");
         assertNull(magic.run(notebook, List.of(), "Say {word} please, {{ok}}\n"));
@@ -55,7 +55,7 @@ class PromptMagicTest {
     }
 
     @Test
-    void noStreamShowsOneDisplayAndHonoursOut() {
+    void noStreamShowsOneDisplayAndHonoursOut() throws Exception {
         sandbox(Behavior.DEFAULT);
         magic.run(notebook, List.of("--no-stream", "--out", "reply", "--system", "Be terse.", "--max-tokens", "2"), "a b c d");
         assertEquals("Echo: a", notebook.variables.get("reply"));
@@ -64,7 +64,7 @@ class PromptMagicTest {
     }
 
     @Test
-    void argumentAndTemplateErrors() {
+    void argumentAndTemplateErrors() throws Exception {
         sandbox(Behavior.DEFAULT);
         assertEquals("Failed to process '%%prompt': {topic} is not a notebook variable (write {{ and }} for literal braces)",
                 assertThrows(MagicException.class, () -> magic.run(notebook, List.of(), "About {topic}")).headline());
@@ -76,7 +76,7 @@ class PromptMagicTest {
     }
 
     @Test
-    void serverFailureIsOneLine() {
+    void serverFailureIsOneLine() throws Exception {
         sandbox(Behavior.builder().failRate(1).faults(Fault.SERVER_500).build());
         new ClientMagic(session).run(notebook, List.of("--retries", "0"));
         MagicException e = assertThrows(MagicException.class, () -> magic.run(notebook, List.of(), "hi"));
@@ -114,7 +114,7 @@ class PromptMagicTest {
     }
 
     @Test
-    void aModelIsRequiredWhenTheEndpointHasNoDefault() {
+    void aModelIsRequiredWhenTheEndpointHasNoDefault() throws Exception {
         try (Sandbox sb = Sandbox.start(Behavior.builder().requireAuth(false).build())) {
             session.env(Map.of("OPENAI_BASE_URL", sb.baseUrl()));
             assertEquals("Failed to process '%%prompt': no model: pass --model M, or set one with %client --model M (or CHORUS_MODEL)",

@@ -16,6 +16,10 @@ final class RecordingNotebook implements Notebook {
     final Map<String, Object> variables = new HashMap<>();
     final Map<String, String> types = new HashMap<>();
     final List<Shown> shown = new ArrayList<>();
+    /** Answers to give when asked, in order; with none left, asking fails as where stdin is off. */
+    final java.util.Deque<String> answers = new java.util.ArrayDeque<>();
+    /** What was asked: the prompt, and "secret" when it was a password box. */
+    final List<String> asked = new ArrayList<>();
     private final Renderer renderer = new Renderer();
 
     RecordingNotebook() {
@@ -46,6 +50,15 @@ final class RecordingNotebook implements Notebook {
     public synchronized void update(String id, DisplayData data) {
         shown.add(new Shown(true, id, (String) data.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN),
                 (String) data.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_HTML), data));
+    }
+
+    @Override
+    public synchronized String ask(String prompt, boolean secret) {
+        asked.add(prompt + (secret ? " (secret)" : ""));
+        if (answers.isEmpty()) {
+            throw new IllegalStateException("input is not available: no answer scripted");
+        }
+        return answers.removeFirst();
     }
 
     @Override

@@ -28,7 +28,7 @@ class SandboxMagicTest {
     }
 
     @Test
-    void startChangeStatusStop() {
+    void startChangeStatusStop() throws Exception {
         session.env(Map.of());
         assertEquals("sandbox: not running (%sandbox start)", text("status"));
         String started = text("start", "--latency", "20ms", "--jitter", "5ms", "--fail-rate", "0.25", "--seed", "9");
@@ -45,7 +45,7 @@ class SandboxMagicTest {
     }
 
     @Test
-    void errors() {
+    void errors() throws Exception {
         session.env(Map.of());
         assertEquals("Failed to process '%sandbox start --fail-rate 2': --fail-rate expects a number from 0 to 1, got '2'",
                 assertThrows(MagicException.class, () -> magic.run(List.of("start", "--fail-rate", "2"))).headline());

@@ -43,7 +43,7 @@ class TableMagicTest {
     }
 
     @Test
-    void whereSortColumnsAndLimit() {
+    void whereSortColumnsAndLimit() throws Exception {
         assertEquals("t where status!=ok: 2 rows × 2 columns\ncity  n\nLima  1\nKyiv  1",
                 text("t", "--where", "status!=ok", "--columns", "city,n"));
         assertEquals("t: 4 rows × 1 columns\ncity\nRome\nOslo\nLima\nKyiv", text("t", "--sort", "n:desc", "--columns", "city"));
@@ -53,7 +53,7 @@ class TableMagicTest {
     }
 
     @Test
-    void listsOfMapsAreShownToo() {
+    void listsOfMapsAreShownToo() throws Exception {
         notebook.variables.put("people", List.of(Map.of("name", "Ann"), Map.of("name", "Bob")));
         assertEquals("people: 2 rows × 1 columns\nname\nAnn\nBob", text("people"));
     }
@@ -73,7 +73,7 @@ class TableMagicTest {
     }
 
     @Test
-    void errors() {
+    void errors() throws Exception {
         assertEquals("Failed to process '%table': name the table variable", error());
         assertEquals("Failed to process '%table nope': nope is not a notebook variable", error("nope"));
         assertEquals("Failed to process '%table t --where colour=red': --where: no column 'colour' (columns: city, n, status)",
