@@ -6,10 +6,12 @@ import dev.chorus.kernel.execution.JShellEvaluator;
 import dev.chorus.kernel.magic.ClasspathMagic;
 import dev.chorus.kernel.magic.HelpMagic;
 import dev.chorus.kernel.magic.LoadMagic;
+import dev.chorus.kernel.magic.MagicCatalogue;
+import dev.chorus.kernel.magic.MagicHost;
 import dev.chorus.kernel.magic.MagicLine;
 import dev.chorus.kernel.magic.MavenMagic;
 import dev.chorus.kernel.magic.TimeMagic;
-import dev.chorus.magics.Levenshtein;
+import dev.chorus.magics.spi.Described;
 import dev.chorus.magics.spi.NotebookVariables;
 import dev.chorus.magics.spi.PartlyDoneException;
 import dev.chorus.magics.spi.UserInput;
@@ -25,8 +27,6 @@ import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
 import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
-import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
-import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import org.dflib.jjava.jupyter.kernel.magic.MagicArgsParseException;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler;
@@ -49,7 +49,6 @@ import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -57,14 +56,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -77,8 +73,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -104,7 +98,7 @@ import java.util.stream.Stream;
  * <p><b>Failures.</b> A failing cell becomes an error output and an execute_reply with status error; the
  * kernel and everything defined before stay. Magic failures are one line naming the command plus its usage.
  */
-public class ChorusKernel extends BaseKernel implements NotebookVariables, UserInput, AutoCloseable {
+public class ChorusKernel extends BaseKernel implements NotebookVariables, UserInput, MagicHost, AutoCloseable {
 
     /** How often buffered stdout/stderr text is published while a cell runs. */
     public static final int FLUSH_MILLIS = 50;
@@ -491,6 +485,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
     private final ThreadLocal<MagicLine> currentMagic = new ThreadLocal<>();
 
     /** The magic line being run on the calling thread, for magics that need its raw text. */
+    @Override
     public Optional<MagicLine> currentMagic() {
         return Optional.ofNullable(currentMagic.get());
     }
@@ -511,9 +506,9 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         } catch (CellException e) {
             throw e;
         } catch (UndefinedMagicException e) {
-            Set<String> names = body != null ? magicsRegistry.getCellMagicNames() : magicsRegistry.getLineMagicNames();
             String prefix = body != null ? "%%" : "%";
-            String hint = closest(m.name(), names).map(s -> " (did you mean " + prefix + s + "?)").orElse("");
+            String hint = catalogue().closest(m.name(), body != null).map(s -> " (did you mean " + prefix + s + "?)")
+                    .orElse("");
             String line = "Failed to process '" + m.quoted() + "': unknown " + (body != null ? "cell" : "line")
                     + " magic " + prefix + m.name() + hint;
             throw magicError(line, List.of("%help lists every magic with its usage"));
@@ -538,18 +533,13 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
     }
 
     /**
-     * The usage lines under a bad-argument error: an exception with a public {@code String usage()}
-     * decides (null: the work failed, not the arguments, so no usage), else the magic's own usage.
+     * The usage lines under a bad-argument error: an exception that describes itself decides (no usage:
+     * the work failed, not the arguments), else the magic's own usage.
      */
     private List<String> usageFor(Exception e, String name, boolean cell) {
-        try {
-            Method m = e.getClass().getMethod("usage");
-            if (m.getReturnType() == String.class) {
-                String own = (String) m.invoke(e);
-                return own == null || own.isBlank() ? List.of() : List.of("Usage: " + own.strip());
-            }
-        } catch (ReflectiveOperationException | RuntimeException ignored) {
-            // no usage() on this exception: the magic's own usage applies
+        if (e instanceof Described d) {
+            String own = d.usage();
+            return own == null || own.isBlank() ? List.of() : List.of("Usage: " + own.strip());
         }
         return usageLines(name, cell);
     }
@@ -572,7 +562,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
     }
 
     private List<String> usageLines(String name, boolean cell) {
-        return usage(name, cell).map(u -> List.of("Usage: " + u)).orElse(List.of());
+        return catalogue().usage(name, cell).map(u -> List.of("Usage: " + u)).orElse(List.of());
     }
 
     private static CellException magicError(String line, List<String> more) {
@@ -720,6 +710,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
      * Adds jars or class folders to the notebook's class path and loads the Jupyter extensions they
      * declare. Call from the cell thread (a magic) or when no cell runs.
      */
+    @Override
     public void addToClasspath(List<Path> paths) {
         if (paths.isEmpty()) {
             return;
@@ -739,81 +730,12 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         }
     }
 
-    // ---------------------------------------------------------------- magics' usage
+    // ---------------------------------------------------------------- magics
 
-    /**
-     * The usage text of a registered magic: the result of its public {@code String usage()} method, if it
-     * has one (magics from extensions declare it by that convention, without depending on the kernel).
-     */
-    public Optional<String> usage(String name, boolean cell) {
-        Object magic = cell ? cellMagic(name) : lineMagic(name);
-        if (magic == null) {
-            return Optional.empty();
-        }
-        try {
-            Method m = magic.getClass().getMethod("usage");
-            if (m.getReturnType() == String.class) {
-                m.setAccessible(true);
-                return Optional.ofNullable((String) m.invoke(magic));
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // no usage() method, or not accessible: the magic has no usage text
-        }
-        return Optional.empty();
-    }
-
-    private Object lineMagic(String name) {
-        return registeredMagic("lineMagics", name);
-    }
-
-    private Object cellMagic(String name) {
-        return registeredMagic("cellMagics", name);
-    }
-
-    private final Map<String, Object> knownMagics = new ConcurrentHashMap<>();
-
-    /** Registers a line magic through the kernel so its usage can be found. */
-    public void registerLineMagic(String name, LineMagic<?, ?> magic) {
-        magicsRegistry.registerLineMagic(name, magic);
-        knownMagics.put("lineMagics:" + name, magic);
-    }
-
-    /** Registers a cell magic through the kernel so its usage can be found. */
-    public void registerCellMagic(String name, CellMagic<?, ?> magic) {
-        magicsRegistry.registerCellMagic(name, magic);
-        knownMagics.put("cellMagics:" + name, magic);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Object registeredMagic(String field, String name) {
-        Object known = knownMagics.get(field + ":" + name);
-        if (known != null) {
-            return known;
-        }
-        // magics registered by extensions straight into jjava's registry: read its map
-        try {
-            var f = magicsRegistry.getClass().getDeclaredField(field);
-            f.setAccessible(true);
-            return ((Map<String, Object>) f.get(magicsRegistry)).get(name);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Names of the registered line magics, sorted. */
-    public List<String> lineMagicNames() {
-        return new ArrayList<>(new TreeSet<>(magicsRegistry.getLineMagicNames()));
-    }
-
-    /** Names of the registered cell magics, sorted. */
-    public List<String> cellMagicNames() {
-        return new ArrayList<>(new TreeSet<>(magicsRegistry.getCellMagicNames()));
-    }
-
-    private static Optional<String> closest(String name, Set<String> names) {
-        return names.stream()
-                .filter(n -> Levenshtein.distance(n.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT)) <= 2)
-                .min(Comparator.comparingInt(n -> Levenshtein.distance(n, name)));
+    /** Every magic this kernel knows (extensions register theirs through {@link #getMagicsRegistry()}). */
+    @Override
+    public MagicCatalogue catalogue() {
+        return (MagicCatalogue) magicsRegistry;
     }
 
     // ---------------------------------------------------------------- completion, inspection, is_complete
@@ -847,10 +769,10 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
             boolean cell = typed.startsWith("%%");
             String prefix = typed.substring(cell ? 2 : 1);
             if (!cell) {
-                lineMagicNames().stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%" + n));
+                catalogue().names(false).stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%" + n));
             }
             if (firstLine && (cell || prefix.isEmpty())) {
-                cellMagicNames().stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%%" + n));
+                catalogue().names(true).stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%%" + n));
             }
             return new ReplacementOptions(out, tokenStart, at);
         }
@@ -860,13 +782,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         String word = beforeCursor.substring(wordStart);
         List<String> out = new ArrayList<>();
         if (word.startsWith("-")) {
-            String usage = usage(m.name(), m.cell()).orElse("");
-            Matcher opt = Pattern.compile("--[A-Za-z][\\w-]*").matcher(usage);
-            Set<String> options = new TreeSet<>();
-            while (opt.find()) {
-                options.add(opt.group());
-            }
-            options.stream().filter(o -> o.startsWith(word)).forEach(out::add);
+            catalogue().options(m.name(), m.cell()).stream().filter(o -> o.startsWith(word)).forEach(out::add);
         }
         return new ReplacementOptions(out, lineStart + wordStart, at);
     }
@@ -882,7 +798,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd);
         if (MagicLine.isMagicLine(line)) {
             MagicLine m = MagicLine.parse(line.strip());
-            return usage(m.name(), m.cell())
+            return catalogue().usage(m.name(), m.cell())
                     .map(u -> new DisplayData((m.cell() ? "%%" : "%") + m.name() + "\n\n" + u))
                     .orElse(null);
         }
@@ -1012,19 +928,25 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         }
 
         @Override
+        protected MagicsRegistry buildMagicsRegistry() {
+            return new MagicCatalogue();
+        }
+
+        @Override
         public ChorusKernel build() {
             CellPublisher publisher = new CellPublisher(outlet);
             Parts parts = new Parts(buildName(), buildVersion(), buildCommManager(), buildRenderer(),
                     buildMagicTranspiler(), buildMagicsRegistry(), buildExtensionsEnabled(), buildErrorStyler());
             ChorusKernel k = new ChorusKernel(this, parts, publisher, new CellHistory(1));
             if (builtinMagics) {
-                k.registerLineMagic("maven", new MavenMagic());
-                k.registerLineMagic("classpath", new ClasspathMagic());
-                k.registerLineMagic("load", new LoadMagic());
-                TimeMagic time = new TimeMagic();
-                k.registerLineMagic("time", time);
-                k.registerCellMagic("time", time.cell());
-                k.registerLineMagic("help", new HelpMagic());
+                MagicCatalogue magics = k.catalogue();
+                magics.registerLineMagic("maven", new MavenMagic(k));
+                magics.registerLineMagic("classpath", new ClasspathMagic(k));
+                magics.registerLineMagic("load", new LoadMagic(k));
+                TimeMagic time = new TimeMagic(k);
+                magics.registerLineMagic("time", time);
+                magics.registerCellMagic("time", time.cell());
+                magics.registerLineMagic("help", new HelpMagic(k));
             }
             return k;
         }

@@ -121,8 +121,9 @@ class ChorusKernelTest {
         assertTrue(out.contains("Cell magics"), out);
     }
 
-    /** A magic from "another module": declares its usage by the public usage() convention only. */
-    public static class LateMagic implements LineMagic<String, BaseKernel> {
+    /** A magic from "another module", registered after start, that describes itself. */
+    public static class LateMagic implements LineMagic<String, BaseKernel>, dev.chorus.magics.spi.Described {
+        @Override
         public String usage() {
             return "%late WHATEVER\n  Registered after start.";
         }
@@ -184,14 +185,15 @@ class ChorusKernelTest {
         assertEquals(List.of("Failed to process '%work now': server answered 503"), ex.traceback());
     }
 
-    /** Like the magics module's exception: a usage() of null says the arguments were fine. */
-    public static final class WorkFailed extends IllegalArgumentException {
+    /** Like the magics module's exception: describing itself with no usage says the arguments were fine. */
+    public static final class WorkFailed extends IllegalArgumentException implements dev.chorus.magics.spi.Described {
         private static final long serialVersionUID = 1L;
 
         WorkFailed(String message) {
             super(message);
         }
 
+        @Override
         public String usage() {
             return null;
         }
@@ -291,7 +293,7 @@ class ChorusKernelTest {
     }
 
     @Test
-    void completesOptionsOfAMagicFromItsUsage() {
+    void completesTheOptionsAMagicDeclares() {
         kernel.getMagicsRegistry().registerLineMagic("opt", new OptMagic());
         ReplacementOptions o = kernel.complete("%opt x --al", 11);
         assertEquals(List.of("--alpha"), o.getReplacements());
@@ -299,10 +301,16 @@ class ChorusKernelTest {
         assertEquals(List.of("--alpha", "--beta"), kernel.complete("%opt --", 7).getReplacements());
     }
 
-    /** A magic whose usage names its options. */
-    public static final class OptMagic implements LineMagic<String, BaseKernel> {
+    /** A magic that names its options. */
+    public static final class OptMagic implements LineMagic<String, BaseKernel>, dev.chorus.magics.spi.Described {
+        @Override
         public String usage() {
             return "%opt NAME [--alpha N] [--beta]";
+        }
+
+        @Override
+        public List<String> options() {
+            return List.of("--beta", "--alpha");
         }
 
         @Override
@@ -352,7 +360,8 @@ class ChorusKernelTest {
                     public void install(org.dflib.jjava.jupyter.kernel.BaseKernel kernel) {
                         kernel.getMagicsRegistry().registerLineMagic("demoext", new Magic());
                     }
-                    public static class Magic implements org.dflib.jjava.jupyter.kernel.magic.LineMagic<String, org.dflib.jjava.jupyter.kernel.BaseKernel> {
+                    public static class Magic implements org.dflib.jjava.jupyter.kernel.magic.LineMagic<String, org.dflib.jjava.jupyter.kernel.BaseKernel>,
+                            dev.chorus.magics.spi.Described {
                         public String usage() { return "%demoext NAME\\n  Greets NAME."; }
                         public String eval(org.dflib.jjava.jupyter.kernel.BaseKernel k, java.util.List<String> args) {
                             if (args.size() != 1) throw new IllegalArgumentException("expected one NAME");

@@ -9,6 +9,7 @@ import dev.chorus.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
@@ -20,7 +21,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  * <p>Runs on the cell thread. The session owns the client; replacing it closes the old one.
  * Failures are {@link MagicException}s.
  */
-public final class ClientMagic implements LineMagic<Object, BaseKernel> {
+public final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %client [--base-url URL] [--key-id ID --secret S [--token-url URL] | --api-key KEY]
                            [--model M] [--concurrency N] [--rps R] [--retries N] [--timeout 30s] [--new]
@@ -42,9 +43,16 @@ public final class ClientMagic implements LineMagic<Object, BaseKernel> {
         this.session = session;
     }
 
-    /** The usage text, read by the kernel's {@code %help}. */
+    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
+    @Override
     public String usage() {
         return USAGE.strip();
+    }
+
+    /** The options, offered by completion. */
+    @Override
+    public List<String> options() {
+        return SCHEMA.optionNames();
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -32,7 +33,7 @@ import tech.tablesaw.api.Table;
  * run fills its bound table in place from engine threads. Failures of arguments are
  * {@link MagicException}s; failures of requests are rows.
  */
-public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel> {
+public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--concurrency N] [--rps R] [--retries N] [--timeout D]
                             [--deadline D] [--model M] [--system TEXT] [--max-tokens N] [--temperature T]
@@ -55,9 +56,16 @@ public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMag
         this.session = session;
     }
 
-    /** The usage text, read by the kernel's {@code %help}. */
+    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
+    @Override
     public String usage() {
         return USAGE.strip();
+    }
+
+    /** The options, offered by completion. */
+    @Override
+    public List<String> options() {
+        return SCHEMA.optionNames();
     }
 
     /** A parsed {@code %%fanout} call. */

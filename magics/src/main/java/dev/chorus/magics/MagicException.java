@@ -1,5 +1,7 @@
 package dev.chorus.magics;
 
+import dev.chorus.magics.spi.Described;
+
 /**
  * A failure of a Chorus magic that the user caused or can fix: a bad argument, a missing
  * variable, an unreachable endpoint. Its message is one line naming the command and the problem
@@ -10,7 +12,7 @@ package dev.chorus.magics;
  * message verbatim, the usage under it, and no stack trace (it records none). Immutable. The
  * message never contains a secret: option values marked secret are masked in the quoted command.
  */
-public class MagicException extends IllegalArgumentException {
+public class MagicException extends IllegalArgumentException implements Described {
     private static final long serialVersionUID = 1L;
 
     private final String usage;
@@ -36,7 +38,8 @@ public class MagicException extends IllegalArgumentException {
         return getMessage();
     }
 
-    /** The usage of the magic whose arguments were wrong, or null. */
+    /** The usage of the magic whose arguments were wrong, or null (the kernel shows it under the message). */
+    @Override
     public String usage() {
         return usage;
     }

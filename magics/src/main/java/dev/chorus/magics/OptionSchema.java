@@ -74,6 +74,16 @@ final class OptionSchema {
         return options.values();
     }
 
+    /** The options as typed, {@code --name}, with {@code --help}. */
+    List<String> optionNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (Option o : options.values()) {
+            names.add("--" + o.name());
+        }
+        names.add("--help");
+        return names;
+    }
+
     /** Parses {@code args} reading {@code $NAME} references from {@code env}. */
     Options parse(List<String> args, Function<String, String> env) {
         String quoted = quote(args);

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
@@ -29,7 +30,7 @@ import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
  * cell closes the HTTP call at once (the partial reply is still bound). Failures are
  * {@link MagicException}s.
  */
-public final class PromptMagic implements CellMagic<Object, BaseKernel> {
+public final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
               The cell body is the prompt; {name} is replaced by the notebook variable name ({{ and }} for braces).
@@ -46,9 +47,16 @@ public final class PromptMagic implements CellMagic<Object, BaseKernel> {
         this.session = session;
     }
 
-    /** The usage text, read by the kernel's {@code %help}. */
+    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
+    @Override
     public String usage() {
         return USAGE.strip();
+    }
+
+    /** The options, offered by completion. */
+    @Override
+    public List<String> options() {
+        return SCHEMA.optionNames();
     }
 
     @Override

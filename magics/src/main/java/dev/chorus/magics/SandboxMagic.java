@@ -7,6 +7,7 @@ import dev.chorus.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
@@ -18,7 +19,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  * <p>The session owns the sandbox ({@code stop} or kernel shutdown closes it). Starting it again
  * while it runs changes its behaviour in place. Failures are {@link MagicException}s.
  */
-public final class SandboxMagic implements LineMagic<Object, BaseKernel> {
+public final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--seed N] | stop | status
               Runs the embedded OpenAI-compatible server on 127.0.0.1 (answers "Echo: " + the prompt).
@@ -35,9 +36,16 @@ public final class SandboxMagic implements LineMagic<Object, BaseKernel> {
         this.session = session;
     }
 
-    /** The usage text, read by the kernel's {@code %help}. */
+    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
+    @Override
     public String usage() {
         return USAGE.strip();
+    }
+
+    /** The options, offered by completion. */
+    @Override
+    public List<String> options() {
+        return SCHEMA.optionNames();
     }
 
     @Override

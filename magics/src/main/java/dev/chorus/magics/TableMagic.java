@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
@@ -27,7 +28,7 @@ import tech.tablesaw.selection.Selection;
  * <p>Runs on the cell thread; reads the table without changing it. Failures are
  * {@link MagicException}s.
  */
-public final class TableMagic implements LineMagic<Object, BaseKernel> {
+public final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
                               [--export FILE.csv|FILE.jsonl|FILE.html]
@@ -45,9 +46,16 @@ public final class TableMagic implements LineMagic<Object, BaseKernel> {
         this.session = session;
     }
 
-    /** The usage text, read by the kernel's {@code %help}. */
+    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
+    @Override
     public String usage() {
         return USAGE.strip();
+    }
+
+    /** The options, offered by completion. */
+    @Override
+    public List<String> options() {
+        return SCHEMA.optionNames();
     }
 
     @Override

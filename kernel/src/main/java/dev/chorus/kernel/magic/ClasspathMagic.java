@@ -1,6 +1,7 @@
 package dev.chorus.kernel.magic;
 
-import dev.chorus.kernel.ChorusKernel;
+import dev.chorus.magics.spi.Described;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import org.dflib.jjava.jupyter.kernel.magic.MagicArgsParseException;
 
@@ -20,18 +21,24 @@ import java.util.stream.Stream;
  * <p>Runs on the cell thread. A path that does not exist, or a glob that matches nothing, is a bad
  * argument and nothing is added.
  */
-public final class ClasspathMagic implements LineMagic<Void, ChorusKernel> {
+public final class ClasspathMagic implements LineMagic<Void, BaseKernel>, Described {
+    private final MagicHost host;
+
+    public ClasspathMagic(MagicHost host) {
+        this.host = host;
+    }
 
     public static final String USAGE = """
             %classpath PATH|GLOB [PATH|GLOB ...]
               Adds jars or class folders to the class path, e.g. %classpath lib/*.jar""";
 
+    @Override
     public String usage() {
         return USAGE;
     }
 
     @Override
-    public Void eval(ChorusKernel kernel, List<String> args) throws IOException {
+    public Void eval(BaseKernel kernel, List<String> args) throws IOException {
         if (args.isEmpty()) {
             throw new MagicArgsParseException("missing PATH or GLOB");
         }
@@ -39,7 +46,7 @@ public final class ClasspathMagic implements LineMagic<Void, ChorusKernel> {
         for (String arg : args) {
             paths.addAll(resolve(arg));
         }
-        kernel.addToClasspath(paths);
+        host.addToClasspath(paths);
         System.out.println("Added to the class path: " + String.join(", ", paths.stream().map(Path::toString).toList()));
         return null;
     }

@@ -1,6 +1,7 @@
 package dev.chorus.kernel.magic;
 
-import dev.chorus.kernel.ChorusKernel;
+import dev.chorus.magics.spi.Described;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import org.dflib.jjava.jupyter.kernel.magic.MagicArgsParseException;
 
@@ -16,18 +17,24 @@ import java.util.List;
  * <p>Runs on the cell thread. A missing or unreadable file is a bad argument; a failure of the loaded
  * code fails the cell with that code's error.
  */
-public final class LoadMagic implements LineMagic<Object, ChorusKernel> {
+public final class LoadMagic implements LineMagic<Object, BaseKernel>, Described {
+    private final MagicHost host;
+
+    public LoadMagic(MagicHost host) {
+        this.host = host;
+    }
 
     public static final String USAGE = """
             %load FILE
               Runs the Java/JShell code of FILE (e.g. setup.jsh) as if it were this cell.""";
 
+    @Override
     public String usage() {
         return USAGE;
     }
 
     @Override
-    public Object eval(ChorusKernel kernel, List<String> args) throws IOException {
+    public Object eval(BaseKernel kernel, List<String> args) throws IOException {
         if (args.size() != 1) {
             throw new MagicArgsParseException(args.isEmpty() ? "missing FILE" : "expected one FILE, got " + args.size());
         }
@@ -35,6 +42,6 @@ public final class LoadMagic implements LineMagic<Object, ChorusKernel> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no such file '" + args.get(0) + "'");
         }
-        return kernel.evalRaw(Files.readString(file));
+        return host.evalRaw(Files.readString(file));
     }
 }

@@ -1,6 +1,7 @@
 package dev.chorus.kernel.magic;
 
-import dev.chorus.kernel.ChorusKernel;
+import dev.chorus.magics.spi.Described;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import eu.maveniverse.maven.mima.context.Context;
 import eu.maveniverse.maven.mima.context.ContextOverrides;
 import eu.maveniverse.maven.mima.context.Runtimes;
@@ -29,7 +30,12 @@ import java.util.regex.Pattern;
  * <p>Runs on the cell thread and blocks while downloading. A malformed coordinate is a bad argument and
  * nothing is resolved; a resolution failure names the artifact that could not be found.
  */
-public final class MavenMagic implements LineMagic<Void, ChorusKernel> {
+public final class MavenMagic implements LineMagic<Void, BaseKernel>, Described {
+    private final MagicHost host;
+
+    public MavenMagic(MagicHost host) {
+        this.host = host;
+    }
 
     public static final String USAGE = """
             %maven GROUP:ARTIFACT:VERSION [GROUP:ARTIFACT:VERSION ...]
@@ -39,15 +45,16 @@ public final class MavenMagic implements LineMagic<Void, ChorusKernel> {
     // group:artifact[:extension[:classifier]]:version
     private static final Pattern COORDINATE = Pattern.compile("[^:\\s]+:[^:\\s]+(:[^:\\s]+){1,3}");
 
+    @Override
     public String usage() {
         return USAGE;
     }
 
     @Override
-    public Void eval(ChorusKernel kernel, List<String> args) throws DependencyResolutionException {
+    public Void eval(BaseKernel kernel, List<String> args) throws DependencyResolutionException {
         List<String> coordinates = coordinates(args);
         List<Path> jars = resolve(coordinates);
-        kernel.addToClasspath(jars);
+        host.addToClasspath(jars);
         System.out.println("Added " + jars.size() + (jars.size() == 1 ? " jar" : " jars") + " to the class path: "
                 + String.join(", ", jars.stream().map(p -> p.getFileName().toString()).toList()));
         return null;

@@ -1,6 +1,7 @@
 package dev.chorus.kernel.magic;
 
-import dev.chorus.kernel.ChorusKernel;
+import dev.chorus.magics.spi.Described;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import org.dflib.jjava.jupyter.kernel.magic.MagicArgsParseException;
@@ -15,34 +16,40 @@ import java.util.Locale;
  * <p>Runs on the cell thread; a failure of the timed code fails the cell with that code's error (the time
  * is printed anyway).
  */
-public final class TimeMagic implements LineMagic<Object, ChorusKernel> {
+public final class TimeMagic implements LineMagic<Object, BaseKernel>, Described {
+    private final MagicHost host;
+
+    public TimeMagic(MagicHost host) {
+        this.host = host;
+    }
 
     public static final String USAGE = """
             %time STATEMENT   or   %%time on the first line of a cell
               Runs the statement (or the rest of the cell), prints its wall time and shows its value.""";
 
+    @Override
     public String usage() {
         return USAGE;
     }
 
     @Override
-    public Object eval(ChorusKernel kernel, List<String> args) {
-        String code = kernel.currentMagic().map(MagicLine::rest).orElse(String.join(" ", args));
+    public Object eval(BaseKernel kernel, List<String> args) {
+        String code = host.currentMagic().map(MagicLine::rest).orElse(String.join(" ", args));
         if (code.isBlank()) {
             throw new MagicArgsParseException("missing STATEMENT");
         }
-        return timed(kernel, code);
+        return timed(host, code);
     }
 
     /** The cell form, {@code %%time}. */
-    public CellMagic<Object, ChorusKernel> cell() {
-        return new Cell();
+    public CellMagic<Object, BaseKernel> cell() {
+        return new Cell(host);
     }
 
-    private static Object timed(ChorusKernel kernel, String code) {
+    private static Object timed(MagicHost host, String code) {
         long start = System.nanoTime();
         try {
-            return kernel.evalRaw(code);
+            return host.evalRaw(code);
         } finally {
             System.out.println("Wall time: " + format(System.nanoTime() - start));
         }
@@ -57,18 +64,24 @@ public final class TimeMagic implements LineMagic<Object, ChorusKernel> {
     }
 
     /** {@code %%time}: times the cell's body. */
-    public static final class Cell implements CellMagic<Object, ChorusKernel> {
+    public static final class Cell implements CellMagic<Object, BaseKernel>, Described {
+        private final MagicHost host;
 
+        Cell(MagicHost host) {
+            this.host = host;
+        }
+
+        @Override
         public String usage() {
             return USAGE;
         }
 
         @Override
-        public Object eval(ChorusKernel kernel, List<String> args, String body) {
+        public Object eval(BaseKernel kernel, List<String> args, String body) {
             if (!args.isEmpty()) {
                 throw new MagicArgsParseException("%%%%time takes no arguments, got '%s'", String.join(" ", args));
             }
-            return timed(kernel, body);
+            return timed(host, body);
         }
     }
 }
