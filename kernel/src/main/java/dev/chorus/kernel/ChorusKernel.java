@@ -1,6 +1,5 @@
 package dev.chorus.kernel;
 
-import dev.chorus.kernel.execution.EvalResult;
 import dev.chorus.kernel.execution.EvaluatorOptions;
 import dev.chorus.kernel.execution.JShellEvaluator;
 import dev.chorus.kernel.magic.ClasspathMagic;
@@ -11,9 +10,7 @@ import dev.chorus.kernel.magic.MagicHost;
 import dev.chorus.kernel.magic.MagicLine;
 import dev.chorus.kernel.magic.MavenMagic;
 import dev.chorus.kernel.magic.TimeMagic;
-import dev.chorus.magics.spi.Described;
 import dev.chorus.magics.spi.NotebookVariables;
-import dev.chorus.magics.spi.PartlyDoneException;
 import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -27,11 +24,9 @@ import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
 import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
-import org.dflib.jjava.jupyter.kernel.magic.MagicArgsParseException;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
-import org.dflib.jjava.jupyter.kernel.magic.UndefinedMagicException;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.ContentType;
 import org.dflib.jjava.jupyter.messages.Header;
@@ -54,14 +49,12 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +64,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -103,8 +95,6 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
     /** How often buffered stdout/stderr text is published while a cell runs. */
     public static final int FLUSH_MILLIS = 50;
 
-    private static final Object NO_VALUE = new Object();
-
     /** The imports every notebook starts with: the evaluator's defaults and the {@link Notebook} functions. */
     public static final List<String> IMPORTS = Stream.concat(
             EvaluatorOptions.DEFAULT_IMPORTS.stream(),
@@ -112,10 +102,11 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
 
     private final CellPublisher publisher;
     private final CellHistory history;
+    private final CellRunner runner;
+    private final CodeAssist assist;
     private final CompletableFuture<JShellEvaluator> evaluator;
     private final ExecutorService cellExecutor;
     private final ScheduledExecutorService flusher;
-    private final AtomicInteger codeDepth = new AtomicInteger();
     private final NotebookStream out;
     private final NotebookStream err;
     private final PrintStream oldOut;
@@ -164,6 +155,8 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
                 p.styler());
         this.publisher = publisher;
         this.history = history;
+        this.runner = new CellRunner(this, (MagicCatalogue) p.registry(), magicParser, this::evaluator);
+        this.assist = new CodeAssist(this::evaluator, (MagicCatalogue) p.registry());
         this.terminal = b.terminal;
         this.input = new NotebookInput(this);
         this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -262,15 +255,15 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Execution(count, null, interrupted());
+            return new Execution(count, null, CellErrors.interrupted());
         } catch (ExecutionException e) {
-            return new Execution(count, null, internal(e.getCause()));
+            return new Execution(count, null, CellErrors.internal(e.getCause()));
         }
     }
 
     private Execution runOnCellThread(String code, MessageContext parent, int count, boolean storeHistory) {
         publisher.bindThread(parent);
-        cellLabel = Integer.toString(count);
+        runner.label(Integer.toString(count));
         Thread.interrupted(); // an interrupt aimed at the previous cell must not hit this one
         DisplayData result = null;
         CellException error = null;
@@ -280,13 +273,13 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         HeapSizing.busy();
         try {
             evaluator();
-            Object value = runCell(code);
+            Object value = runner.run(code);
             // A final expression with its own semicolon runs without showing its value.
-            result = display(value instanceof Terminated ? NO_VALUE : value);
+            result = display(value instanceof CellRunner.Terminated ? CellRunner.NO_VALUE : value);
         } catch (CellException e) {
             error = e;
         } catch (RuntimeException | Error e) {
-            error = internal(e);
+            error = CellErrors.internal(e);
         } finally {
             running = false;
             HeapSizing.idle();
@@ -354,8 +347,8 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
      * {@code System.out.printf(...)}) show nothing, since their text was already printed.
      */
     private DisplayData display(Object value) {
-        value = unwrap(value);
-        if (value == NO_VALUE || isConsole(value)) {
+        value = CellRunner.unwrap(value);
+        if (value == CellRunner.NO_VALUE || isConsole(value)) {
             return null;
         }
         if (value == null) {
@@ -380,7 +373,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         Map<String, Object> out = new ConcurrentHashMap<>();
         Future<?> f = cellExecutor.submit(() -> expressions.forEach((name, expr) -> {
             try {
-                DisplayData d = display(unwrap(runCell(expr)));
+                DisplayData d = display(CellRunner.unwrap(runner.run(expr)));
                 out.put(name, Replies.expressionValue(d == null ? new DisplayData("") : d));
             } catch (CellException e) {
                 out.put(name, Replies.expressionError(e));
@@ -430,64 +423,10 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         env.reply(new Replies.History(entries));
     }
 
-    /** Runs a cell's source (code and magics) on the calling thread; returns its value or NO_VALUE. */
-    private Object runCell(String code) {
-        String stripped = stripLeadingBlankLines(code);
-        if (stripped.startsWith("%%")) {
-            int nl = stripped.indexOf('\n');
-            String first = nl < 0 ? stripped : stripped.substring(0, nl);
-            String body = nl < 0 ? "" : stripped.substring(nl + 1);
-            MagicLine m = MagicLine.parse(first.strip());
-            return runMagic(m, body);
-        }
-        Object value = NO_VALUE;
-        StringBuilder segment = new StringBuilder();
-        for (String line : code.split("\n", -1)) {
-            if (MagicLine.isMagicLine(line)) {
-                if (!segment.toString().isBlank()) {
-                    runCode(segment.toString());
-                }
-                segment.setLength(0);
-                value = runMagic(MagicLine.parse(line.strip()), null);
-            } else {
-                segment.append(line).append('\n');
-            }
-        }
-        if (!segment.toString().isBlank()) {
-            value = runCode(segment.toString());
-        }
-        return value;
-    }
-
-    private volatile String cellLabel;
-
-    private Object runCode(String code) {
-        String source = magicParser.resolveMagics(code);
-        codeDepth.incrementAndGet();
-        EvalResult r;
-        try {
-            r = evaluator().eval(source, cellLabel);
-        } finally {
-            codeDepth.decrementAndGet();
-        }
-        return switch (r) {
-            case EvalResult.Value v -> v.terminated() ? new Terminated(v.value()) : v.value();
-            case EvalResult.NoValue n -> NO_VALUE;
-            case EvalResult.CompileError c -> throw compileError(c.summary(), c.text());
-            case EvalResult.RuntimeError e -> throw runtimeError(e);
-            case EvalResult.Interrupted i -> throw interrupted();
-            case EvalResult.ExitAttempt x -> throw new CellException("SystemExit",
-                    "System.exit(" + x.status() + ") was called; the kernel keeps running",
-                    List.of("SystemExit: System.exit(" + x.status() + ") was called; the kernel keeps running"));
-        };
-    }
-
-    private final ThreadLocal<MagicLine> currentMagic = new ThreadLocal<>();
-
     /** The magic line being run on the calling thread, for magics that need its raw text. */
     @Override
     public Optional<MagicLine> currentMagic() {
-        return Optional.ofNullable(currentMagic.get());
+        return runner.currentMagic();
     }
 
     /** Publishes a message now, attributed like any output of the calling thread. */
@@ -495,136 +434,10 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         publisher.publish(content);
     }
 
-    private Object runMagic(MagicLine m, String body) {
-        MagicLine outer = currentMagic.get();
-        currentMagic.set(m);
-        try {
-            Object r = body != null
-                    ? magicsRegistry.evalCellMagic(this, m.name(), m.args(), body)
-                    : magicsRegistry.evalLineMagic(this, m.name(), m.args());
-            return r == null ? NO_VALUE : r;
-        } catch (CellException e) {
-            throw e;
-        } catch (UndefinedMagicException e) {
-            String prefix = body != null ? "%%" : "%";
-            String hint = catalogue().closest(m.name(), body != null).map(s -> " (did you mean " + prefix + s + "?)")
-                    .orElse("");
-            String line = "Failed to process '" + m.quoted() + "': unknown " + (body != null ? "cell" : "line")
-                    + " magic " + prefix + m.name() + hint;
-            throw magicError(line, List.of("%help lists every magic with its usage"));
-        } catch (PartlyDoneException e) {
-            // A magic that kept what it finished says so (a fan-out: the rows kept and where).
-            throw interrupted(e.getMessage());
-        } catch (InterruptedException | CancellationException e) {
-            throw interrupted();
-        } catch (MagicArgsParseException | IllegalArgumentException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw interrupted();
-            }
-            throw magicError(failure(m, e.getMessage()), usageFor(e, m.name(), body != null));
-        } catch (Exception e) {
-            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
-                throw interrupted();
-            }
-            throw magicError(failure(m, describe(e)), List.of());
-        } finally {
-            currentMagic.set(outer);
-        }
-    }
-
-    /**
-     * The usage lines under a bad-argument error: an exception that describes itself decides (no usage:
-     * the work failed, not the arguments), else the magic's own usage.
-     */
-    private List<String> usageFor(Exception e, String name, boolean cell) {
-        if (e instanceof Described d) {
-            String own = d.usage();
-            return own == null || own.isBlank() ? List.of() : List.of("Usage: " + own.strip());
-        }
-        return usageLines(name, cell);
-    }
-
-    private static String failure(MagicLine m, String message) {
-        if (message != null && message.startsWith("Failed to process")) {
-            return message;
-        }
-        return "Failed to process '" + m.quoted() + "': " + message;
-    }
-
-    private static String describe(Throwable e) {
-        // jjava's BaseNotebookStatics wraps magic failures: show the cause that says what went wrong
-        while ((e.getMessage() == null || e.getMessage().startsWith("Exception occurred while running"))
-                && e.getCause() != null && e.getCause() != e) {
-            e = e.getCause();
-        }
-        String msg = e.getMessage();
-        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
-    }
-
-    private List<String> usageLines(String name, boolean cell) {
-        return catalogue().usage(name, cell).map(u -> List.of("Usage: " + u)).orElse(List.of());
-    }
-
-    private static CellException magicError(String line, List<String> more) {
-        String oneLine = line.replace('\n', ' ');
-        List<String> tb = new ArrayList<>();
-        tb.add(oneLine);
-        for (String m : more) {
-            tb.addAll(List.of(m.split("\n")));
-        }
-        return new CellException("MagicError", oneLine, tb);
-    }
-
-    private static CellException compileError(String summary, String text) {
-        String t = text == null || text.isBlank() ? "the cell does not compile" : text.strip();
-        String first = summary == null || summary.isBlank() ? t.lines().findFirst().orElse(t) : summary;
-        return new CellException("CompileError", first, t.lines().toList());
-    }
-
-    private static CellException runtimeError(EvalResult.RuntimeError e) {
-        String type = e.type() == null ? "Exception" : e.type();
-        String simple = type.substring(type.lastIndexOf('.') + 1);
-        String message = e.message() == null ? "" : e.message();
-        List<String> tb = new ArrayList<>();
-        String head = message.isEmpty() ? type : type + ": " + message;
-        List<String> lines = e.traceLines() == null ? List.of() : e.traceLines();
-        if (lines.isEmpty() || !lines.get(0).startsWith(type)) {
-            tb.add(head);
-        }
-        tb.addAll(lines);
-        return new CellException(simple, message, tb);
-    }
-
-    private static CellException interrupted() {
-        return interrupted("the cell was interrupted; everything defined before it is kept");
-    }
-
-    private static CellException interrupted(String msg) {
-        return new CellException("Interrupted", msg, List.of("Interrupted: " + msg));
-    }
-
-    private static CellException internal(Throwable e) {
-        String msg = describe(e);
-        return new CellException(e.getClass().getSimpleName(), msg,
-                List.of(e.getClass().getSimpleName() + ": " + msg));
-    }
-
-    private static String stripLeadingBlankLines(String code) {
-        int i = 0;
-        while (true) {
-            int nl = code.indexOf('\n', i);
-            if (nl < 0 || !code.substring(i, nl).isBlank()) {
-                return code.substring(i);
-            }
-            i = nl + 1;
-        }
-    }
-
     /** Evaluates code (and line magics in it) in the notebook and returns its raw value (null for none). */
     @Override
     public Object evalRaw(String source) {
-        Object v = unwrap(runCell(source));
-        return v == NO_VALUE ? null : v;
+        return runner.evalRaw(source);
     }
 
     /** The value of a notebook variable, read without compiling anything (for magics: {@code --over xs}). */
@@ -672,21 +485,13 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         return readLine(prompt, secret);
     }
 
-    /** A value whose expression ended with its own semicolon: kept for evalRaw, not displayed. */
-    private record Terminated(Object value) {
-    }
-
-    private static Object unwrap(Object v) {
-        return v instanceof Terminated t ? t.value() : v;
-    }
-
     @Override
     public void interrupt() {
         if (!running) {
             return;
         }
         interruptRequested = true;
-        if (codeDepth.get() > 0) {
+        if (runner.inCode()) {
             JShellEvaluator e = evaluator.getNow(null);
             if (e != null) {
                 e.interrupt();
@@ -742,106 +547,17 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
 
     @Override
     public ReplacementOptions complete(String code, int at) {
-        int lineStart = code.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
-        if (at == 0) {
-            lineStart = 0;
-        }
-        int lineEnd = code.indexOf('\n', at);
-        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd);
-        boolean firstLine = code.substring(0, lineStart).isBlank();
-        if (MagicLine.isMagicLine(line) || line.strip().equals("%") || line.strip().equals("%%")) {
-            return completeMagic(line, lineStart, at, firstLine);
-        }
-        String masked = mask(code);
-        JShellEvaluator.Completion c = evaluator().complete(masked, at);
-        return new ReplacementOptions(c.candidates(), c.start(), c.end());
-    }
-
-    private ReplacementOptions completeMagic(String line, int lineStart, int at, boolean firstLine) {
-        int indent = line.length() - line.stripLeading().length();
-        int tokenStart = lineStart + indent;
-        String beforeCursor = code(line, at - lineStart);
-        int space = beforeCursor.indexOf(' ', indent);
-        if (space < 0) {
-            // completing the magic name
-            String typed = beforeCursor.substring(indent);
-            List<String> out = new ArrayList<>();
-            boolean cell = typed.startsWith("%%");
-            String prefix = typed.substring(cell ? 2 : 1);
-            if (!cell) {
-                catalogue().names(false).stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%" + n));
-            }
-            if (firstLine && (cell || prefix.isEmpty())) {
-                catalogue().names(true).stream().filter(n -> n.startsWith(prefix)).forEach(n -> out.add("%%" + n));
-            }
-            return new ReplacementOptions(out, tokenStart, at);
-        }
-        // completing an option of the magic
-        MagicLine m = MagicLine.parse(line.strip());
-        int wordStart = beforeCursor.lastIndexOf(' ') + 1;
-        String word = beforeCursor.substring(wordStart);
-        List<String> out = new ArrayList<>();
-        if (word.startsWith("-")) {
-            catalogue().options(m.name(), m.cell()).stream().filter(o -> o.startsWith(word)).forEach(out::add);
-        }
-        return new ReplacementOptions(out, lineStart + wordStart, at);
-    }
-
-    private static String code(String line, int upTo) {
-        return line.substring(0, Math.max(0, Math.min(upTo, line.length())));
+        return assist.complete(code, at);
     }
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
-        int lineStart = at == 0 ? 0 : code.lastIndexOf('\n', at - 1) + 1;
-        int lineEnd = code.indexOf('\n', at);
-        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd);
-        if (MagicLine.isMagicLine(line)) {
-            MagicLine m = MagicLine.parse(line.strip());
-            return catalogue().usage(m.name(), m.cell())
-                    .map(u -> new DisplayData((m.cell() ? "%%" : "%") + m.name() + "\n\n" + u))
-                    .orElse(null);
-        }
-        return evaluator().inspect(mask(code), at)
-                .map(i -> {
-                    String doc = i.javadoc() == null || i.javadoc().isBlank() ? "" : "\n\n" + i.javadoc().strip();
-                    return new DisplayData(i.signature() + doc);
-                })
-                .orElse(null);
+        return assist.inspect(code, at, extraDetail);
     }
 
     @Override
     public String isComplete(String code) {
-        String stripped = stripLeadingBlankLines(code);
-        if (stripped.startsWith("%%")) {
-            // As in IPython: a cell magic's body ends with a blank line, so a console typing "%%prompt"
-            // waits for the body instead of running the magic with none.
-            String[] lines = stripped.split("\n", -1);
-            return lines.length > 1 && lines[lines.length - 1].isBlank() ? IS_COMPLETE_YES : "";
-        }
-        String masked = mask(code);
-        if (masked.isBlank()) {
-            return IS_COMPLETE_YES;
-        }
-        JShellEvaluator.Completeness c = evaluator().isComplete(masked);
-        return switch (c.status()) {
-            case COMPLETE -> IS_COMPLETE_YES;
-            case INVALID -> IS_COMPLETE_BAD;
-            case INCOMPLETE -> c.indent() == null ? "" : c.indent();
-        };
-    }
-
-    /** Replaces magic lines with spaces so JShell sees only Java, at unchanged offsets. */
-    static String mask(String code) {
-        StringBuilder sb = new StringBuilder(code.length());
-        String[] lines = code.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (i > 0) {
-                sb.append('\n');
-            }
-            sb.append(MagicLine.isMagicLine(lines[i]) ? " ".repeat(lines[i].length()) : lines[i]);
-        }
-        return sb.toString();
+        return assist.isComplete(code);
     }
 
     // ---------------------------------------------------------------- lifecycle
