@@ -300,8 +300,8 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
     }
 
     /**
-     * Set when a cell failed with {@code stop_on_error}: the execute requests already waiting (the rest
-     * of a Run All) are answered {@code aborted} without running, until the shell queue is empty.
+     * Set when a cell failed with {@code stop_on_error} while other requests were waiting: those (the rest
+     * of a Run All) are answered {@code aborted} without running, up to the last one already queued.
      */
     private volatile boolean aborting;
 
@@ -311,6 +311,9 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         ExecuteRequest request = message.getContent();
         env.setBusyDeferIdle();
         if (aborting) {
+            // The last of the batch ends the aborting, decided before its reply goes out.
+            KernelConnection own = connection;
+            aborting = own != null && own.shellRequestWaiting();
             env.defer().reply(new Replies.ExecuteAborted());
             return;
         }
@@ -329,16 +332,13 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         if (ex.ok()) {
             env.defer().reply(new Replies.ExecuteOk(ex.count(), userExpressions(request.getUserExpr())));
         } else {
-            aborting = request.shouldStopOnError();
+            // Only the requests already queued behind it (a Run All) are aborted, never one a front end
+            // sends after reading this reply.
+            aborting = request.shouldStopOnError() && own != null && own.shellRequestWaiting();
             ErrorReply reply = new ErrorReply(ex.error().ename(), ex.error().evalue(), ex.error().traceback());
             reply.setExecutionCount(ex.count());
             env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
         }
-    }
-
-    /** The shell has no request waiting: a failed cell's Run All batch is over, new requests run again. */
-    void stopAborting() {
-        aborting = false;
     }
 
     /**

@@ -37,8 +37,6 @@ final class KernelConnection extends JupyterConnection {
     private final ShellSocket controlSocket;
     private volatile boolean connected;
     private volatile boolean closed;
-    /** Called on the shell thread when it has handled every request that was waiting. */
-    private volatile Runnable shellDrained = () -> { };
 
     KernelConnection(KernelConnectionProperties props) throws NoSuchAlgorithmException, InvalidKeyException {
         super(props);
@@ -107,11 +105,12 @@ final class KernelConnection extends JupyterConnection {
     }
 
     /**
-     * Runs {@code action} on the shell thread each time it has handled a request and no other one
-     * is waiting: the end of the batch Run All sent (the kernel stops aborting queued cells there).
+     * True when another request already waits on the shell socket: called by the handler of a cell that
+     * failed, before its reply goes out, it tells the rest of a Run All (sent at once, before any reply)
+     * from a request a front end sends after reading the failure.
      */
-    void onShellDrained(Runnable action) {
-        this.shellDrained = action;
+    boolean shellRequestWaiting() {
+        return shellSocket.pending();
     }
 
     @Override
@@ -173,9 +172,18 @@ final class KernelConnection extends JupyterConnection {
             t.start();
         }
 
+        /** True when a request waits on this socket (called on this socket's own thread, by a handler). */
+        boolean pending() {
+            ZMQ.Poller p = poller;
+            return p != null && p.poll(0) > 0;
+        }
+
+        private volatile ZMQ.Poller poller;
+
         private void loop() {
             ZMQ.Poller poller = ctx.poller(1);
             poller.register(this, ZMQ.Poller.POLLIN);
+            this.poller = poller;
             try {
                 while (running) {
                     if (poller.poll(POLL_MILLIS) > 0 && running) {
@@ -189,9 +197,6 @@ final class KernelConnection extends JupyterConnection {
                             continue; // a malformed or badly signed message: jjava drops it too
                         }
                         handle(message);
-                        if (!control && running && poller.poll(0) == 0) {
-                            ((KernelConnection) connection).shellDrained.run();
-                        }
                     }
                 }
             } catch (RuntimeException e) {

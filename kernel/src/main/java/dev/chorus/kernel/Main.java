@@ -91,7 +91,6 @@ public final class Main {
         // JShell starts on its own thread while the sockets come up: kernel_info is answered at once
         ChorusKernel kernel = ChorusKernel.builder().build();
         kernel.becomeHandlerForConnection(connection);
-        connection.onShellDrained(kernel::stopAborting);
         connection.connect();
         installSigintHandler(kernel);
         exitWithParent();
