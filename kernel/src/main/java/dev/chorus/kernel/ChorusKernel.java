@@ -15,6 +15,8 @@ import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import java.util.function.Consumer;
 import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
@@ -196,6 +198,21 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Runs a kernel on a Jupyter connection until Jupyter shuts it down, then closes it. The sockets come
+     * up while JShell starts on its own thread, so kernel_info is answered at once; {@code started} gets
+     * the kernel once it serves (the command line installs its SIGINT handler there).
+     */
+    public static void serve(KernelConnectionProperties props, Consumer<ChorusKernel> started) throws Exception {
+        KernelConnection connection = new KernelConnection(props);
+        ChorusKernel kernel = builder().build();
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        started.accept(kernel);
+        connection.waitUntilClose();
+        kernel.close();
     }
 
     private JShellEvaluator warmUp(Supplier<JShellEvaluator> factory) {

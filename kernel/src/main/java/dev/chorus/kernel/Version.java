@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** The kernel's version, read from the build's properties. */
-final class Version {
+public final class Version {
 
-    static final String VERSION = read();
+    public static final String VERSION = read();
 
     private Version() {
     }

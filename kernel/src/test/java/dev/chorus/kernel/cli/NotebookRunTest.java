@@ -1,4 +1,4 @@
-package dev.chorus.kernel;
+package dev.chorus.kernel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

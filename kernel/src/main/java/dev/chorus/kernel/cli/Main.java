@@ -1,4 +1,7 @@
-package dev.chorus.kernel;
+package dev.chorus.kernel.cli;
+
+import dev.chorus.kernel.ChorusKernel;
+import dev.chorus.kernel.Version;
 
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
@@ -87,15 +90,10 @@ public final class Main {
             throw new IllegalArgumentException("connection file '" + connectionFile + "' is not a file");
         }
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
-        KernelConnection connection = new KernelConnection(props);
-        // JShell starts on its own thread while the sockets come up: kernel_info is answered at once
-        ChorusKernel kernel = ChorusKernel.builder().build();
-        kernel.becomeHandlerForConnection(connection);
-        connection.connect();
-        installSigintHandler(kernel);
-        exitWithParent();
-        connection.waitUntilClose();
-        kernel.close();
+        ChorusKernel.serve(props, kernel -> {
+            installSigintHandler(kernel);
+            exitWithParent();
+        });
     }
 
     /** Jupyter names its own process in JPY_PARENT_PID: a kernel whose Jupyter died must not linger. */

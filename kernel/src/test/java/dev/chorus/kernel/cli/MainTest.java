@@ -1,4 +1,4 @@
-package dev.chorus.kernel;
+package dev.chorus.kernel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +40,7 @@ class MainTest {
         assertTrue(argv.containsAll(List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=4", "-XX:G1PeriodicGCInterval=30000",
                 "-XX:G1HeapRegionSize=1m")), argv.toString());
         assertTrue(argv.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith(".jsa")), argv.toString());
-        assertEquals(List.of("dev.chorus.kernel.Main", "kernel", "{connection_file}"), argv.subList(argv.size() - 3, argv.size()));
+        assertEquals(List.of("dev.chorus.kernel.cli.Main", "kernel", "{connection_file}"), argv.subList(argv.size() - 3, argv.size()));
         assertEquals("-cp", argv.get(argv.size() - 5));
     }
 

@@ -1,4 +1,8 @@
-package dev.chorus.kernel;
+package dev.chorus.kernel.cli;
+
+import dev.chorus.kernel.ChorusKernel;
+import dev.chorus.kernel.Execution;
+import dev.chorus.kernel.Outlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

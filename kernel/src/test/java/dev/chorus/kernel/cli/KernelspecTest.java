@@ -1,4 +1,4 @@
-package dev.chorus.kernel;
+package dev.chorus.kernel.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

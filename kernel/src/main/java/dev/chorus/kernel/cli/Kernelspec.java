@@ -1,4 +1,6 @@
-package dev.chorus.kernel;
+package dev.chorus.kernel.cli;
+
+import dev.chorus.kernel.Version;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code chorus kernelspec install}: writes the Jupyter kernelspec ({@code kernel.json}) that starts this
- * kernel with {@code java ... dev.chorus.kernel.Main kernel {connection_file}}.
+ * kernel with {@code java ... dev.chorus.kernel.cli.Main kernel {connection_file}}.
  *
  * <p>The JVM flags come from one place, the {@code kernel-jvm.options} resource; flags that only newer
  * JVMs know are written only when the kernel's java is that new (its version is probed once, at install).
