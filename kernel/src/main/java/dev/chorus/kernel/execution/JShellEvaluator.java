@@ -27,19 +27,15 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
-import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
-import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Documentation;
 import jdk.jshell.SourceCodeAnalysis.Suggestion;
-import jdk.jshell.TypeDeclSnippet;
-import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 
 /**
@@ -92,11 +88,6 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     /** Where a snippet came from: the eval call that ran it, the cell's label and the snippet's first line. */
-    private record Origin(int evalId, String label, int firstLine) {
-    }
-
-    private static final int MAX_FRAMES = 40;
-
     private final EvaluatorOptions options;
     private final ExecutorService cellExecutor;
     private final Thread cellThread;
@@ -104,7 +95,8 @@ public final class JShellEvaluator implements AutoCloseable {
     private final ReentrantLock shellLock = new ReentrantLock();
     private final Object interruptLock = new Object();
     private final Queue<Runnable> afterCell = new ConcurrentLinkedQueue<>();
-    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    private final Map<String, ErrorText.Origin> origins = new ConcurrentHashMap<>();
+    private final ErrorText errors = new ErrorText(() -> this.shell, origins);
     private final Set<String> jvmClasspath;
     private final Set<String> compileClasspath;
 
@@ -408,7 +400,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 if (ev.causeSnippet() != null) {
                     continue;
                 }
-                origins.put(ev.snippet().id(), new Origin(cell, label, lineOf(code, offset)));
+                origins.put(ev.snippet().id(), new ErrorText.Origin(cell, label, ErrorText.lineOf(code, offset)));
                 if (ev.status() == Snippet.Status.RECOVERABLE_DEFINED
                         || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                     pending.add(new Pending((DeclarationSnippet) ev.snippet(), offset));
@@ -432,14 +424,14 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             if (events.isEmpty() && piece.info().source() == null) {
                 String why = "the cell ends before this statement is complete";
-                return new EvalResult.CompileError(caretText(code, offset, why), why);
+                return new EvalResult.CompileError(ErrorText.caretText(code, offset, why), why);
             }
         }
         for (Pending p : pending) {
             Snippet.Status now = shell.status(p.snippet());
             if (now == Snippet.Status.RECOVERABLE_DEFINED || now == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                String why = unresolvedText(p.snippet(), now == Snippet.Status.RECOVERABLE_DEFINED);
-                return new EvalResult.CompileError(caretText(code, p.offset(), why), why);
+                String why = errors.unresolvedText(p.snippet(), now == Snippet.Status.RECOVERABLE_DEFINED);
+                return new EvalResult.CompileError(ErrorText.caretText(code, p.offset(), why), why);
             }
         }
         return last;
@@ -455,7 +447,7 @@ public final class JShellEvaluator implements AutoCloseable {
         Snippet s = ev.snippet();
         switch (ev.status()) {
             case REJECTED -> {
-                return compileError(s, code, offset);
+                return errors.compileError(s, code, offset);
             }
             default -> {
                 // VALID, or a status JShell reports for replaced snippets
@@ -543,101 +535,7 @@ public final class JShellEvaluator implements AutoCloseable {
         return pieces;
     }
 
-    // ------------------------------------------------------------------ error text
-
-    private EvalResult.CompileError compileError(Snippet s, String code, int offset) {
-        List<String> blocks = new ArrayList<>();
-        List<String> messages = new ArrayList<>();
-        shell.diagnostics(s).filter(Diag::isError).forEach(d -> {
-            long pos = d.getPosition() >= 0 ? d.getPosition() : d.getStartPosition();
-            String message = cleanMessage(d.getMessage(java.util.Locale.ROOT));
-            messages.add(message);
-            blocks.add(pos < 0 ? message : caretText(code, (int) Math.min(code.length(), offset + pos), message));
-        });
-        if (blocks.isEmpty()) {
-            messages.add("this code does not compile");
-            blocks.add(caretText(code, offset, messages.get(0)));
-        }
-        return new EvalResult.CompileError(String.join("\n\n", blocks), oneLine(messages.get(0)));
-    }
-
-    /** {@code line N: source} then a caret under {@code at}, then the message (when not empty). */
-    private static String caretText(String code, int at, String message) {
-        int lineStart = at == 0 ? 0 : code.lastIndexOf('\n', at - 1) + 1;
-        int lineEnd = code.indexOf('\n', at);
-        if (lineEnd < 0) {
-            lineEnd = code.length();
-        }
-        if (at >= code.length() && lineStart == code.length() && lineStart > 0) {
-            // the problem is at the very end, after a final newline: show the last line
-            lineEnd = lineStart - 1;
-            lineStart = code.lastIndexOf('\n', lineEnd - 1) + 1;
-            at = lineEnd;
-        }
-        String prefix = "line " + lineOf(code, lineStart) + ": ";
-        String sourceLine = code.substring(lineStart, lineEnd);
-        StringBuilder caret = new StringBuilder(" ".repeat(prefix.length()));
-        for (int i = lineStart; i < at && i < lineEnd; i++) {
-            caret.append(code.charAt(i) == '\t' ? '\t' : ' ');
-        }
-        caret.append('^');
-        String text = prefix + sourceLine.stripTrailing() + "\n" + caret;
-        return message.isEmpty() ? text : text + "\n" + message;
-    }
-
-    private static int lineOf(String code, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset && i < code.length(); i++) {
-            if (code.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
-    }
-
-    private static String cleanMessage(String message) {
-        List<String> kept = new ArrayList<>();
-        for (String line : message.split("\n")) {
-            String t = line.strip();
-            // JShell's wrapper classes have no name the user could recognise
-            if (t.equals("location: class") || line.contains("$JShell$")) {
-                continue;
-            }
-            kept.add(line.stripTrailing());
-        }
-        return String.join("\n", kept);
-    }
-
-    private String unresolvedText(DeclarationSnippet s, boolean defined) {
-        List<String> missing = shell.unresolvedDependencies(s).toList();
-        String what = describe(s);
-        String needs = missing.isEmpty() ? "its errors are fixed" : String.join(" and ", missing)
-                + (missing.size() == 1 ? " is" : " are") + " declared";
-        if (defined) {
-            return what + " is declared, but it cannot be used until " + needs;
-        }
-        return what + " cannot be declared until " + needs;
-    }
-
-    private static String describe(DeclarationSnippet s) {
-        if (s instanceof MethodSnippet m) {
-            return "method " + m.name() + "(" + m.parameterTypes() + ")";
-        }
-        if (s instanceof VarSnippet v) {
-            return "variable " + v.name();
-        }
-        if (s instanceof TypeDeclSnippet t) {
-            String kind = switch (t.subKind()) {
-                case INTERFACE_SUBKIND -> "interface";
-                case ENUM_SUBKIND -> "enum";
-                case RECORD_SUBKIND -> "record";
-                case ANNOTATION_TYPE_SUBKIND -> "annotation";
-                default -> "class";
-            };
-            return kind + " " + t.name();
-        }
-        return s.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + s.name();
-    }
+    // ------------------------------------------------------------------ failures
 
     private EvalResult failure(JShellException shown, Throwable real, int cell) {
         for (Throwable t = real; t != null; t = t.getCause()) {
@@ -654,87 +552,7 @@ public final class JShellEvaluator implements AutoCloseable {
         if (interruptPending()) {
             return EvalResult.Interrupted.INSTANCE;
         }
-        if (shown instanceof UnresolvedReferenceException ure) {
-            DeclarationSnippet s = ure.getSnippet();
-            String message = describe(s) + " cannot be used until "
-                    + String.join(" and ", shell.unresolvedDependencies(s).toList()) + " is declared";
-            List<String> lines = new ArrayList<>();
-            lines.add("UnresolvedReferenceException: " + message);
-            addFrames(lines, shown, cell);
-            return new EvalResult.RuntimeError(ure, "UnresolvedReferenceException", message, lines);
-        }
-        Throwable object = real != null ? real : shown;
-        String type = typeOf(shown);
-        String message = withoutWrappers(shown.getMessage());
-        List<String> lines = new ArrayList<>();
-        lines.add(message == null ? type : type + ": " + message);
-        addFrames(lines, shown, cell);
-        Set<Throwable> seen = new java.util.HashSet<>();
-        seen.add(shown);
-        for (Throwable c = shown.getCause(); c != null && seen.add(c); c = c.getCause()) {
-            String ct = typeOf(c);
-            lines.add("Caused by: " + (c.getMessage() == null ? ct : ct + ": " + withoutWrappers(c.getMessage())));
-            addFrames(lines, c, cell);
-        }
-        return new EvalResult.RuntimeError(object, type, message, lines);
-    }
-
-    private static String typeOf(Throwable t) {
-        return withoutWrappers(t instanceof EvalException e ? e.getExceptionClassName() : t.getClass().getName());
-    }
-
-    private static final java.util.regex.Pattern WRAPPER = java.util.regex.Pattern.compile("REPL\\.\\$JShell\\$\\w+?[.$]");
-
-    /** Drops JShell's wrapper class names: {@code REPL.$JShell$28.s2} becomes {@code s2}. */
-    private static String withoutWrappers(String text) {
-        return text == null ? null : WRAPPER.matcher(text).replaceAll("");
-    }
-
-    private void addFrames(List<String> lines, Throwable t, int cell) {
-        int shown = 0;
-        int skipped = 0;
-        for (StackTraceElement e : t.getStackTrace()) {
-            String file = e.getFileName();
-            if (file == null || !file.startsWith("#")) {
-                continue;
-            }
-            if (shown == MAX_FRAMES) {
-                // deep recursion (StackOverflowError) would otherwise print a thousand lines
-                skipped++;
-                continue;
-            }
-            shown++;
-            Origin o = origins.get(file.substring(1));
-            String where;
-            if (o == null) {
-                where = "snippet " + file.substring(1) + ", line " + e.getLineNumber();
-            } else {
-                int line = o.firstLine() + Math.max(1, e.getLineNumber()) - 1;
-                where = o.evalId() == cell ? "line " + line : "cell " + o.label() + ", line " + line;
-            }
-            String name = frameName(e.getClassName(), e.getMethodName());
-            lines.add(name.isEmpty() ? "    at " + where : "    at " + name + " (" + where + ")");
-        }
-        if (skipped > 0) {
-            lines.add("    ... " + skipped + " more notebook frames");
-        }
-    }
-
-    private static String frameName(String cls, String method) {
-        String m = method;
-        if (m.startsWith("lambda$")) {
-            String[] parts = m.split("\\$");
-            m = parts.length > 1 && !parts[1].isEmpty() && !parts[1].equals("do_it") ? "lambda in " + parts[1] : "lambda";
-        } else if (m.equals("<init>")) {
-            m = "new " + cls;
-            return m;
-        } else if (m.equals("<clinit>")) {
-            m = "static init";
-        }
-        if (cls == null || cls.isEmpty()) {
-            return m;
-        }
-        return m.isEmpty() ? cls : cls + "." + m;
+        return errors.runtimeError(shown, real, cell);
     }
 
     // ------------------------------------------------------------------ interrupt
@@ -1130,16 +948,7 @@ public final class JShellEvaluator implements AutoCloseable {
 
     private String diagnosticMessages(Snippet s) {
         return String.join("; ", shell.diagnostics(s).filter(Diag::isError)
-                .map(d -> oneLine(cleanMessage(d.getMessage(java.util.Locale.ROOT)))).distinct().toList());
-    }
-
-    /** {@code cannot find symbol (symbol: class Foo)} from javac's multi-line message. */
-    private static String oneLine(String message) {
-        List<String> lines = message.lines().map(l -> l.strip().replaceAll("\\s+", " ")).filter(l -> !l.isEmpty()).toList();
-        if (lines.size() <= 1) {
-            return lines.isEmpty() ? "" : lines.get(0);
-        }
-        return lines.get(0) + " (" + String.join("; ", lines.subList(1, lines.size())) + ")";
+                .map(d -> ErrorText.oneLine(ErrorText.cleanMessage(d.getMessage(java.util.Locale.ROOT)))).distinct().toList());
     }
 
     private static boolean isIdentifier(String name) {
