@@ -1,10 +1,9 @@
 package dev.chorus.magics;
 
+import dev.chorus.sandbox.DurationText;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,7 +14,6 @@ import java.util.regex.Pattern;
  * {@link MagicException} for a malformed value.
  */
 final class Options {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
     private final OptionSchema schema;
@@ -161,20 +159,13 @@ final class Options {
         return d;
     }
 
-    /** Parses {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h}; null when malformed. */
+    /** Chorus's one duration syntax ({@link DurationText}: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 0}); null when malformed. */
     static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        try {
+            return DurationText.parse(text);
+        } catch (IllegalArgumentException e) {
             return null;
         }
-        double amount = Double.parseDouble(m.group(1));
-        double millis = switch (m.group(2)) {
-            case "ms" -> amount;
-            case "s" -> amount * 1_000;
-            case "m" -> amount * 60_000;
-            default -> amount * 3_600_000;
-        };
-        return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 
     /** The failure for {@code problem}: one line quoting the command, then the usage. */

@@ -1,6 +1,6 @@
 package dev.chorus.sandbox;
 
-import dev.chorus.sandbox.internal.DurationText;
+import dev.chorus.sandbox.DurationText;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

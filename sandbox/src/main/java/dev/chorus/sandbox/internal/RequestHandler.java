@@ -1,5 +1,6 @@
 package dev.chorus.sandbox.internal;
 
+import dev.chorus.sandbox.DurationText;
 import dev.chorus.sandbox.Behavior;
 import dev.chorus.sandbox.Fault;
 import io.netty.buffer.ByteBufUtil;

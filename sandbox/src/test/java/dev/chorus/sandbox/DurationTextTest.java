@@ -1,4 +1,4 @@
-package dev.chorus.sandbox.internal;
+package dev.chorus.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +11,7 @@ class DurationTextTest {
     @Test
     void parsesUnits() {
         assertEquals(Duration.ofMillis(250), DurationText.parse("250ms"));
-        assertEquals(Duration.ofMillis(250), DurationText.parse("250"));
+        assertEquals(Duration.ofMillis(250), DurationText.parse("250MS"));
         assertEquals(Duration.ofMillis(1500), DurationText.parse("1.5s"));
         assertEquals(Duration.ofMinutes(2), DurationText.parse("2m"));
         assertEquals(Duration.ofHours(1), DurationText.parse(" 1h "));
@@ -24,5 +24,8 @@ class DurationTextTest {
                 assertThrows(IllegalArgumentException.class, () -> DurationText.parse("-5ms")).getMessage());
         assertEquals("'5 days' is not a duration (expected e.g. 250ms, 1.5s, 2m)",
                 assertThrows(IllegalArgumentException.class, () -> DurationText.parse("5 days")).getMessage());
+        // 250 what? One syntax for the command line, the header and the magics: the unit is part of it.
+        assertEquals("'250' is not a duration (expected e.g. 250ms, 1.5s, 2m)",
+                assertThrows(IllegalArgumentException.class, () -> DurationText.parse("250")).getMessage());
     }
 }

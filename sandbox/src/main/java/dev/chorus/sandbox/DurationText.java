@@ -1,30 +1,35 @@
-package dev.chorus.sandbox.internal;
+package dev.chorus.sandbox;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses short durations such as {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 0}; stateless. */
+/**
+ * The one duration syntax of Chorus, for {@code chorus sandbox}, the {@code X-Sandbox-Latency} header
+ * and every magic option: a number with its unit ({@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h}),
+ * or {@code 0}. A bare number other than 0 is refused: {@code 250} could mean 250 ms or 250 s.
+ * Stateless.
+ */
 public final class DurationText {
 
-    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
 
     private DurationText() {
     }
 
     /**
-     * Parses {@code text}; a bare number means milliseconds.
+     * Parses {@code text}.
      *
      * @throws IllegalArgumentException {@code "'<text>' is not a duration (expected e.g. 250ms, 1.5s, 2m)"}
      */
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text.trim());
-        if (!m.matches()) {
+        if (!m.matches() || (m.group(2) == null && Double.parseDouble(m.group(1)) != 0)) {
             throw new IllegalArgumentException(
                     "'" + text + "' is not a duration (expected e.g. 250ms, 1.5s, 2m)");
         }
         double value = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
+        String unit = m.group(2) == null ? "ms" : m.group(2).toLowerCase(java.util.Locale.ROOT);
         double nanos = switch (unit) {
             case "ms" -> value * 1e6;
             case "s" -> value * 1e9;
