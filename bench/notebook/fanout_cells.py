@@ -12,13 +12,15 @@ Scenarios (efficiency = ideal / cell wall, ideal = ceil(N/C) x latency):
   S1 again  the same cell again in that kernel, best of three
   S2        10,000 prompts, C=1000, 100 ms
   S3        20,000 prompts, C=64, answered at once: prompts per second of cell wall
+  steady    S2 and S3 run --steady times in one fresh kernel: the median of the last three, what a
+            kernel that has been used a while gives
   memory    a 100,000-prompt fan-out (C=256, 0 ms) in a fresh kernel: its RSS after the reply
             and --idle seconds later
 
-Usage: fanout_cells.py --delayed URL --fast URL [--starts K] [--idle S] [--no-memory] KERNEL...
+Usage: fanout_cells.py --delayed URL --fast URL [--starts K] [--steady K] [--idle S] [--no-memory] KERNEL...
   --delayed  a base URL answering chat completions after 100 ms (bench/lib/nginx.sh: /d100/v1)
   --fast     one answering at once (/v1)
-  --starts   fresh kernels per kernel for S1 first (median, min, max); default 3
+  --starts   fresh kernels per kernel for S1 first (median, min, max); default 5
 """
 import argparse
 import math
@@ -157,6 +159,20 @@ def session(name, args, first_only=False):
         k.close()
 
 
+def steady(name, args):
+    """A fresh kernel runs the S2 cell, then the S3 cell, K times each: the median of the last three
+    is what a kernel that has been used a while gives (the JIT has compiled the path by then)."""
+    k = Kernel(name)
+    try:
+        k.kc.wait_for_ready(timeout=120)
+        s2 = [run_all(k.kc, cells(k.lang, args.delayed, 10000, 1000, setup=(i == 0)))[-1] for i in range(args.steady)]
+        s3 = [run_all(k.kc, cells(k.lang, args.fast, 20000, 64, setup=(i == 0)))[-1] for i in range(args.steady)]
+        return {"s2_steady": efficiency(1.0, statistics.median(s2[-3:])),
+                "s3_steady": 20000 / statistics.median(s3[-3:])}
+    finally:
+        k.close()
+
+
 def memory(name, args):
     k = Kernel(name)
     try:
@@ -173,9 +189,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--delayed", required=True)
     ap.add_argument("--fast", required=True)
-    ap.add_argument("--starts", type=int, default=3)
+    ap.add_argument("--starts", type=int, default=5)
     ap.add_argument("--idle", type=float, default=120)
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--steady", type=int, default=10, help="runs of the S2 and S3 cells in one kernel (0: skip)")
     ap.add_argument("kernels", nargs="+")
     args = ap.parse_args()
 
@@ -190,6 +207,8 @@ def main():
         firsts = sorted(r["s1_first"] for r in runs)
         fig["s1_first"] = statistics.median(firsts)
         fig["s1_first_range"] = (firsts[0], firsts[-1])
+        if args.steady >= 3:
+            fig.update(steady(name, args))
         if not args.no_memory:
             fig.update(memory(name, args))
         results[name] = fig
@@ -201,6 +220,10 @@ def main():
         ("S1 again in the same kernel, efficiency (best of 3)", "s1_again", lambda f: f"{f['s1_again']:.2f}"),
         ("S2 10,000 prompts C=1000, efficiency", "s2", lambda f: f"{f['s2']:.2f}"),
         ("S3 20,000 prompts C=64 0 ms, prompts/s of cell wall", "s3", lambda f: f"{f['s3']:,.0f}"),
+        (f"S2 at a kernel's runs {args.steady - 2}-{args.steady} of it, efficiency (median)", "s2_steady",
+         lambda f: f"{f['s2_steady']:.2f}"),
+        (f"S3 at a kernel's runs {args.steady - 2}-{args.steady} of it, prompts/s (median)", "s3_steady",
+         lambda f: f"{f['s3_steady']:,.0f}"),
         ("RSS after a 100,000-prompt fan-out, MiB", "rss_after", lambda f: f"{f['rss_after']:.0f}"),
         (f"RSS {args.idle:.0f} s later, MiB", "rss_idle", lambda f: f"{f['rss_idle']:.0f}"),
     ]

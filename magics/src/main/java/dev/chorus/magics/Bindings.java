@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The hand-off of objects from a magic to notebook code: a magic {@link #put}s a value and asks
- * the kernel to evaluate {@code Type name = (Type) dev.chorus.magics.Bindings.take("key");}.
+ * The one hand-off of objects to notebook code, for the Chorus kernel's bindings and for magics in
+ * a stock JJava kernel alike: {@link #put} a value, then evaluate
+ * {@code Type name = (Type) dev.chorus.magics.Bindings.take("key");}.
  *
  * <p>Thread-safe. A value stays here until taken; a failed evaluation removes it through
  * {@link #take} not being called, so callers drop the key themselves ({@link #drop}).
@@ -31,8 +32,8 @@ public final class Bindings {
         return v == NULL ? null : v;
     }
 
-    /** Forgets {@code key}. */
-    static void drop(String key) {
+    /** Forgets {@code key} (after an evaluation that did not take it). */
+    public static void drop(String key) {
         VALUES.remove(key);
     }
 

@@ -1,5 +1,6 @@
 package dev.chorus.magics;
 
+import dev.chorus.sandbox.Levenshtein;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

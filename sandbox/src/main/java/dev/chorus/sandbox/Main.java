@@ -135,32 +135,13 @@ public final class Main {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String o : OPTIONS) {
-            int d = distance(arg, o);
+            int d = Levenshtein.distance(arg, o);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = o;
             }
         }
         return bestDistance <= 3 ? " (did you mean " + best + "?)" : " (see --help)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static int integer(String name, String value, int min, int max) {

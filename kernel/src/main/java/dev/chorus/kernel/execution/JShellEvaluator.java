@@ -1,5 +1,6 @@
 package dev.chorus.kernel.execution;
 
+import dev.chorus.magics.Bindings;
 import java.io.File;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -872,9 +873,9 @@ public final class JShellEvaluator implements AutoCloseable {
         if (setBound(name, type, value)) {
             return;
         }
-        String id = Handoff.put(value);
+        String id = Bindings.put(value);
         try {
-            String source = type + " " + name + " = (" + type + ") " + Handoff.class.getName() + ".take(\"" + id + "\");";
+            String source = type + " " + name + " = (" + type + ") " + Bindings.class.getName() + ".take(\"" + id + "\");";
             execution.reset();
             loader.record();
             List<SnippetEvent> events;
@@ -897,7 +898,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 }
             }
         } finally {
-            Handoff.discard(id);
+            Bindings.drop(id);
         }
     }
 

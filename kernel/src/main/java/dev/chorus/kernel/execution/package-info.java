@@ -4,7 +4,7 @@
  *
  * <p>Public API: {@code JShellEvaluator}, {@code EvaluatorOptions}, {@code EvalResult} and the two
  * errors notebook code can see ({@code CellInterruptedException}, {@code ExitAttemptException}).
- * {@code CellGuard} and {@code Handoff} are public only because generated notebook code calls
+ * {@code CellGuard} and {@code CellContext} are public only because generated notebook code calls
  * them; everything else is package-private.
  *
  * <p>How a cell runs: the cell is split into snippets with

@@ -1,6 +1,6 @@
 package dev.chorus.kernel.magic;
 
-import dev.chorus.magics.Levenshtein;
+import dev.chorus.sandbox.Levenshtein;
 import dev.chorus.magics.spi.Described;
 import java.util.ArrayList;
 import java.util.Comparator;

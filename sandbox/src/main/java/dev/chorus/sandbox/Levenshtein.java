@@ -1,8 +1,9 @@
-package dev.chorus.magics;
+package dev.chorus.sandbox;
 
 /**
- * The edit distance behind the "did you mean …?" hints of magic errors, shared by these magics and
- * the kernel's own. Stateless and thread-safe.
+ * The edit distance behind every "did you mean …?" hint of Chorus: {@code chorus sandbox}'s options,
+ * the magics' options and the kernel's magic names (this module is the one all of them depend on).
+ * Stateless and thread-safe.
  */
 public final class Levenshtein {
     private Levenshtein() {
