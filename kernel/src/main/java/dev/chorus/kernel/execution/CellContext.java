@@ -33,51 +33,38 @@ public final class CellContext {
     /** {@code task}, run under the calling thread's cell wherever it runs. */
     public static Runnable wrap(Runnable task) {
         Object cell = CURRENT.get();
-        if (task == null || cell == null) {
-            return task;
-        }
-        return () -> {
-            Object before = CURRENT.get();
-            CURRENT.set(cell);
-            try {
-                task.run();
-            } finally {
-                CURRENT.set(before);
-            }
-        };
+        return task == null || cell == null ? task : () -> under(cell, () -> {
+            task.run();
+            return null;
+        });
     }
 
     /** {@code task}, run under the calling thread's cell wherever it runs. */
     public static <T> Callable<T> wrap(Callable<T> task) {
         Object cell = CURRENT.get();
-        if (task == null || cell == null) {
-            return task;
-        }
-        return () -> {
-            Object before = CURRENT.get();
-            CURRENT.set(cell);
-            try {
-                return task.call();
-            } finally {
-                CURRENT.set(before);
-            }
-        };
+        return task == null || cell == null ? task : () -> under(cell, task::call);
     }
 
     /** {@code task}, run under the calling thread's cell wherever it runs. */
     public static <T> Supplier<T> wrap(Supplier<T> task) {
         Object cell = CURRENT.get();
-        if (task == null || cell == null) {
-            return task;
+        return task == null || cell == null ? task : () -> under(cell, task::get);
+    }
+
+    /** Runs {@code work} with {@code cell} as the thread's cell, then puts the thread's own back. */
+    private static <T, E extends Exception> T under(Object cell, Work<T, E> work) throws E {
+        Object before = CURRENT.get();
+        CURRENT.set(cell);
+        try {
+            return work.run();
+        } finally {
+            CURRENT.set(before);
         }
-        return () -> {
-            Object before = CURRENT.get();
-            CURRENT.set(cell);
-            try {
-                return task.get();
-            } finally {
-                CURRENT.set(before);
-            }
-        };
+    }
+
+    /** A piece of work that may throw what its caller may throw. */
+    @FunctionalInterface
+    private interface Work<T, E extends Exception> {
+        T run() throws E;
     }
 }
