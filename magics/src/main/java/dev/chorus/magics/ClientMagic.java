@@ -21,7 +21,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  * <p>Runs on the cell thread. The session owns the client; replacing it closes the old one.
  * Failures are {@link MagicException}s.
  */
-public final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
+final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %client [--base-url URL] [--key-id ID --secret S [--token-url URL] | --api-key KEY]
                            [--model M] [--concurrency N] [--rps R] [--retries N] [--timeout 30s] [--new]

@@ -33,7 +33,7 @@ import tech.tablesaw.api.Table;
  * run fills its bound table in place from engine threads. Failures of arguments are
  * {@link MagicException}s; failures of requests are rows.
  */
-public final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel>, Described {
+final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--concurrency N] [--rps R] [--retries N] [--timeout D]
                             [--deadline D] [--model M] [--system TEXT] [--max-tokens N] [--temperature T]

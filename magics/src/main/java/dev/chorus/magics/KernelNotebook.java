@@ -1,5 +1,6 @@
 package dev.chorus.magics;
 
+import dev.chorus.magics.spi.Bindings;
 import dev.chorus.magics.spi.NotebookVariables;
 import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -53,7 +54,7 @@ final class KernelNotebook implements Notebook {
         }
         String key = Bindings.put(value);
         try {
-            kernel.evalRaw(type + " " + name + " = (" + type + ") dev.chorus.magics.Bindings.take(\"" + key + "\");");
+            kernel.evalRaw(type + " " + name + " = (" + type + ") dev.chorus.magics.spi.Bindings.take(\"" + key + "\");");
         } catch (Exception e) {
             throw new IllegalStateException("could not bind " + name + ": " + e.getMessage(), e);
         } finally {

@@ -1,5 +1,6 @@
 package dev.chorus.magics;
 
+import dev.chorus.magics.spi.MagicWords;
 import dev.chorus.sandbox.Levenshtein;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -10,7 +10,7 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  *
  * <p>Stateless and thread-safe.
  */
-public final class ProgressView {
+final class ProgressView {
     private static final int BAR = 30;
 
     private ProgressView() {

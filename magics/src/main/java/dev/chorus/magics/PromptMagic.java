@@ -30,7 +30,7 @@ import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
  * cell closes the HTTP call at once (the partial reply is still bound). Failures are
  * {@link MagicException}s.
  */
-public final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
+final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
               The cell body is the prompt; {name} is replaced by the notebook variable name ({{ and }} for braces).

@@ -19,7 +19,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  * <p>The session owns the sandbox ({@code stop} or kernel shutdown closes it). Starting it again
  * while it runs changes its behaviour in place. Failures are {@link MagicException}s.
  */
-public final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
+final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--seed N] | stop | status
               Runs the embedded OpenAI-compatible server on 127.0.0.1 (answers "Echo: " + the prompt).

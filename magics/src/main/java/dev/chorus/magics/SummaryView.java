@@ -12,7 +12,7 @@ import org.dflib.jjava.jupyter.kernel.display.Renderer;
  *
  * <p>Stateless and thread-safe.
  */
-public final class SummaryView {
+final class SummaryView {
     private SummaryView() {
     }
 

@@ -28,7 +28,7 @@ import tech.tablesaw.selection.Selection;
  * <p>Runs on the cell thread; reads the table without changing it. Failures are
  * {@link MagicException}s.
  */
-public final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
+final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
                               [--export FILE.csv|FILE.jsonl|FILE.html]

@@ -18,7 +18,7 @@ import tech.tablesaw.columns.Column;
  * <p>Stateless and thread-safe. Rendering reads the table without locking: draw a table that is
  * still being filled by a background fan-out and you see a consistent-enough snapshot.
  */
-public final class TableRenderer {
+final class TableRenderer {
     /** Rows shown when no limit is given. */
     public static final int DEFAULT_MAX_ROWS = 20;
     /** Characters of a text cell shown before it is shortened. */

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * <p>Immutable and thread-safe. {@link #fill} throws {@link IllegalArgumentException} naming a
  * placeholder that has no value.
  */
-public record Template(String text) {
+record Template(String text) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_ .\\-]*");
 
     /** The placeholder names, in order of first use. */

@@ -4,10 +4,13 @@
  * {@link dev.chorus.magics.Chorus}, and the renderers for Tablesaw tables, fan-out progress,
  * summaries and timelines.
  *
- * <p>{@link dev.chorus.magics.ChorusExtension} is found by the kernel through
- * {@code META-INF/services/org.dflib.jjava.jupyter.Extension}; it uses only the jjava
- * {@code BaseKernel} API (evalRaw to read and bind variables, the display stream, the renderer
- * and the magics registry).
+ * <p>Public: {@link dev.chorus.magics.ChorusExtension} (found by a kernel through
+ * {@code META-INF/services/org.dflib.jjava.jupyter.Extension}), {@link dev.chorus.magics.Chorus} (the
+ * Java twins), {@link dev.chorus.magics.Timeline} (what {@code Chorus.timeline} returns) and
+ * {@link dev.chorus.magics.MagicException}; everything else is package-private. What a kernel may
+ * use or offer is in {@code dev.chorus.magics.spi}: the magics work on jjava's {@code BaseKernel} API
+ * alone (evalRaw, the display stream, the renderer, the magics registry), and use what a kernel
+ * implements of the spi (reading and binding variables directly, asking for input).
  *
  * <p>Threading: magics run on the kernel's cell thread; a fan-out runs on the engine's virtual
  * threads and its progress display is updated from the engine's ticker thread; a background

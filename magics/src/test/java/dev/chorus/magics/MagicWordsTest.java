@@ -1,5 +1,6 @@
 package dev.chorus.magics;
 
+import dev.chorus.magics.spi.MagicWords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

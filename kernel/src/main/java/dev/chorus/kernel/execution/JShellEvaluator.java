@@ -1,6 +1,6 @@
 package dev.chorus.kernel.execution;
 
-import dev.chorus.magics.Bindings;
+import dev.chorus.magics.spi.Bindings;
 import java.io.File;
 import java.lang.reflect.Method;
 import java.nio.file.Path;

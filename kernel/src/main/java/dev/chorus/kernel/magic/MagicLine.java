@@ -1,6 +1,6 @@
 package dev.chorus.kernel.magic;
 
-import dev.chorus.magics.MagicWords;
+import dev.chorus.magics.spi.MagicWords;
 import java.util.List;
 
 /**

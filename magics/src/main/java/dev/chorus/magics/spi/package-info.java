@@ -1,5 +1,10 @@
 /**
- * The small surface the Chorus magics ask of a kernel, beyond jjava's {@code BaseKernel}: a kernel
- * that implements these interfaces gets faster or richer behaviour, any other kernel the fallback.
+ * Everything the Chorus magics share with a kernel, beyond jjava's {@code BaseKernel}: what a kernel
+ * may implement for faster or richer behaviour ({@link dev.chorus.magics.spi.NotebookVariables},
+ * {@link dev.chorus.magics.spi.UserInput}), what magics tell it about themselves
+ * ({@link dev.chorus.magics.spi.Described}) or about how they ended
+ * ({@link dev.chorus.magics.spi.PartlyDoneException}), how a magic line is split into words
+ * ({@link dev.chorus.magics.spi.MagicWords}), and the hand-off of objects to notebook code
+ * ({@link dev.chorus.magics.spi.Bindings}). Any other kernel gets the fallbacks.
  */
 package dev.chorus.magics.spi;

@@ -1,4 +1,4 @@
-package dev.chorus.magics;
+package dev.chorus.magics.spi;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The one hand-off of objects to notebook code, for the Chorus kernel's bindings and for magics in
  * a stock JJava kernel alike: {@link #put} a value, then evaluate
- * {@code Type name = (Type) dev.chorus.magics.Bindings.take("key");}.
+ * {@code Type name = (Type) dev.chorus.magics.spi.Bindings.take("key");}.
  *
  * <p>Thread-safe. A value stays here until taken; a failed evaluation removes it through
  * {@link #take} not being called, so callers drop the key themselves ({@link #drop}).

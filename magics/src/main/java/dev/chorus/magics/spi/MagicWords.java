@@ -1,4 +1,4 @@
-package dev.chorus.magics;
+package dev.chorus.magics.spi;
 
 import java.util.ArrayList;
 import java.util.List;
