@@ -23,14 +23,14 @@ Usage: fanout_cells.py --delayed URL --fast URL [--starts K] [--steady K] [--idl
   --starts   fresh kernels per kernel for S1 first (median, min, max); default 5
 """
 import argparse
-import math
+import os
 import statistics
 import sys
 import time
 
 from jupyter_client.manager import KernelManager
 
-sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), "..", "kernel"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "kernel"))
 from bench import rss_mib  # noqa: E402  (bench/kernel/bench.py)
 
 PY_SETUP = '''

@@ -15,9 +15,8 @@ import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
-import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
-import java.util.function.Consumer;
 import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.comm.CommManager;
@@ -66,6 +65,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -157,8 +157,8 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
                 p.styler());
         this.publisher = publisher;
         this.history = history;
-        this.runner = new CellRunner(this, (MagicCatalogue) p.registry(), magicParser, this::evaluator);
-        this.assist = new CodeAssist(this::evaluator, (MagicCatalogue) p.registry());
+        this.runner = new CellRunner(this, catalogue(), magicParser, this::evaluator);
+        this.assist = new CodeAssist(this::evaluator, catalogue());
         this.terminal = b.terminal;
         this.input = new NotebookInput(this);
         this.cellExecutor = Executors.newSingleThreadExecutor(r -> {

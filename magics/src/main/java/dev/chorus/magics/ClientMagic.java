@@ -5,11 +5,11 @@ import static dev.chorus.magics.OptionSchema.secret;
 import static dev.chorus.magics.OptionSchema.value;
 
 import dev.chorus.client.ChatClient;
+import dev.chorus.magics.spi.Described;
 import dev.chorus.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
@@ -36,6 +36,9 @@ final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
             value("base-url", "URL"), value("key-id", "ID"), secret("secret", "S"), secret("api-key", "KEY"),
             value("token-url", "URL"), value("model", "M"), value("concurrency", "N"), value("rps", "R"),
             value("retries", "N"), value("timeout", "D"), flag("new"));
+
+    /** The options whose value {@code ?} asks the user for it. */
+    private static final List<String> ASKABLE = List.of("key-id", "secret", "api-key");
 
     private final Session session;
 
@@ -82,7 +85,7 @@ final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
      */
     private static Options asked(Options o, Notebook notebook) throws InterruptedException {
         Options out = o;
-        for (String name : List.of("key-id", "secret", "api-key")) {
+        for (String name : ASKABLE) {
             if (!"?".equals(o.string(name, null))) {
                 continue;
             }
@@ -108,7 +111,7 @@ final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
 
     /** Builds and installs a client from parsed options (also used by {@link Chorus#client}). */
     static ChatClient configure(Options o, Session session) {
-        for (String name : List.of("key-id", "secret", "api-key")) {
+        for (String name : ASKABLE) {
             if ("?".equals(o.string(name, null))) {
                 throw o.fail("--" + name + " ?: only the %client magic can ask; pass the value or $NAME");
             }

@@ -2,12 +2,12 @@ package dev.chorus.magics;
 
 import static dev.chorus.magics.OptionSchema.value;
 
+import dev.chorus.magics.spi.Described;
 import dev.chorus.sandbox.Behavior;
 import dev.chorus.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;

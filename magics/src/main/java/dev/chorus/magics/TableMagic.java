@@ -2,6 +2,7 @@ package dev.chorus.magics;
 
 import static dev.chorus.magics.OptionSchema.value;
 
+import dev.chorus.magics.spi.Described;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.magics.spi.Described;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
