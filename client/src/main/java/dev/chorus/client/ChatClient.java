@@ -1,5 +1,7 @@
 package dev.chorus.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chorus.client.structured.OutputSchema;
 import dev.chorus.client.internal.EvolutionAuth;
 import dev.chorus.client.internal.Failures;
 import dev.chorus.client.internal.Json;
@@ -257,6 +259,59 @@ public final class ChatClient implements AutoCloseable {
             Transport.Reply r = await(transport.executeOnCaller(completionsCall, http, options, false, completion),
                     completionsCall);
             return (ChatCompletion) r.value();
+        }
+
+        /**
+         * Asks for an answer shaped as {@code type} (a record, class or enum) and returns it read into
+         * that type; see {@link #create(ChatRequest, OutputSchema, Class, RequestOptions)}.
+         */
+        public <R> StructuredCompletion<R> create(ChatRequest request, Class<R> type) {
+            return create(request, OutputSchema.of(type), type, RequestOptions.DEFAULT);
+        }
+
+        /**
+         * Asks for an answer that conforms to {@code schema} ({@code response_format} json_schema,
+         * strict), validates it and reads it as {@code as}. An invalid answer (not JSON, or rejected
+         * by the schema) is asked again with the validator's message added to the conversation, up to
+         * the request's retries (the client's {@code maxRetries} by default). A server that refuses
+         * json_schema with a 400 naming response_format is asked once more with json_object and the
+         * schema in a system message.
+         *
+         * @throws InvalidAnswerException when the last answer is still invalid (it carries the raw text)
+         * @throws ChorusException        for every other failure, as {@link #create(ChatRequest, RequestOptions)}
+         */
+        public <R> StructuredCompletion<R> create(ChatRequest request, OutputSchema schema, Class<R> as,
+                                                  RequestOptions options) {
+            Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(as, "as");
+            int retries = options.maxRetries() != null ? options.maxRetries() : maxRetries;
+            boolean fallback = false;
+            ChatRequest sent = schema.request(request, false);
+            int requests = 0;
+            int invalid = 0;
+            while (true) {
+                ChatCompletion c;
+                try {
+                    requests++;
+                    c = create(sent, options);
+                } catch (ChorusException e) {
+                    if (!fallback && OutputSchema.refused(e)) {
+                        fallback = true;
+                        sent = schema.request(request, true);
+                        continue;
+                    }
+                    throw e;
+                }
+                try {
+                    JsonNode json = schema.check(c.content(), c.requestId());
+                    return new StructuredCompletion<>(schema.read(json, as), json, c, requests, fallback);
+                } catch (InvalidAnswerException e) {
+                    if (++invalid > retries) {
+                        throw e;
+                    }
+                    sent = schema.reask(sent, e.raw(), e.problem());
+                }
+            }
         }
 
         public CompletableFuture<ChatCompletion> createAsync(ChatRequest request) {

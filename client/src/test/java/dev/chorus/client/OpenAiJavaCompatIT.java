@@ -46,6 +46,23 @@ class OpenAiJavaCompatIT {
         assertTrue(completion.usage().orElseThrow().totalTokens() > 0);
     }
 
+    /** A record openai-java turns into a strict json_schema (with its own schema generator). */
+    public record Ticket(String topic, int urgency, boolean refund, java.util.List<String> keywords) {
+    }
+
+    @Test
+    void structuredOutputWithAJsonSchema() {
+        var params = ChatCompletionCreateParams.builder().model("default")
+                .addUserMessage("My parcel arrived broken and I want my money back").responseFormat(Ticket.class).build();
+        var completion = openai.chat().completions().create(params);
+        Ticket t = completion.choices().get(0).message().content().orElseThrow();
+        assertTrue(t.topic() != null && !t.topic().isBlank(), t.toString());
+        assertTrue(t.urgency() >= 0 && t.urgency() <= 100, t.toString());
+        assertTrue(!t.keywords().isEmpty() && t.keywords().size() <= 3, t.toString());
+        var again = openai.chat().completions().create(params).choices().get(0).message().content().orElseThrow();
+        assertEquals(t, again, "the same prompt gives the same document");
+    }
+
     @Test
     void streamingChatCompletion() {
         StringBuilder text = new StringBuilder();

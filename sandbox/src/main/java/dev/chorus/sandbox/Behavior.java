@@ -34,11 +34,13 @@ import java.util.Objects;
  * @param secret        the IAM secret the token endpoint accepts
  * @param requireAuth   whether the OpenAI routes demand a valid bearer token
  * @param hangLimit     how long a {@link Fault#HANG} holds the request before closing the connection
+ * @param jsonSchema    whether {@code response_format} json_schema is honoured; when false such a request
+ *                      gets a 400 naming response_format, as servers without structured outputs answer
  */
 public record Behavior(int port, Duration latency, Duration jitter, Duration chunkDelay,
                        double failRate, List<Fault> faults, Duration retryAfter, long seed,
                        Duration tokenLifetime, String keyId, String secret, boolean requireAuth,
-                       Duration hangLimit) {
+                       Duration hangLimit, boolean jsonSchema) {
 
     /** The default IAM key id. */
     public static final String DEFAULT_KEY_ID = "sandbox-key-id";
@@ -104,6 +106,7 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
         b.secret = secret;
         b.requireAuth = requireAuth;
         b.hangLimit = hangLimit;
+        b.jsonSchema = jsonSchema;
         return b;
     }
 
@@ -113,7 +116,7 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
                 + ", chunkDelay=" + chunkDelay + ", failRate=" + failRate + ", faults=" + faults
                 + ", retryAfter=" + retryAfter + ", seed=" + seed + ", tokenLifetime=" + tokenLifetime
                 + ", keyId=" + keyId + ", secret=***, requireAuth=" + requireAuth
-                + ", hangLimit=" + hangLimit + "]";
+                + ", hangLimit=" + hangLimit + ", jsonSchema=" + jsonSchema + "]";
     }
 
     /** Builds a {@link Behavior}; not thread-safe, {@link #build()} validates. */
@@ -131,6 +134,7 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
         private String secret = DEFAULT_SECRET;
         private boolean requireAuth = true;
         private Duration hangLimit = Duration.ofSeconds(120);
+        private boolean jsonSchema = true;
 
         private Builder() {
         }
@@ -214,10 +218,16 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
             return this;
         }
 
+        /** Whether json_schema response formats are honoured (default true; false refuses them with a 400). */
+        public Builder jsonSchema(boolean jsonSchema) {
+            this.jsonSchema = jsonSchema;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for a value out of range */
         public Behavior build() {
             return new Behavior(port, latency, jitter, chunkDelay, failRate, faults, retryAfter, seed,
-                    tokenLifetime, keyId, secret, requireAuth, hangLimit);
+                    tokenLifetime, keyId, secret, requireAuth, hangLimit, jsonSchema);
         }
     }
 }

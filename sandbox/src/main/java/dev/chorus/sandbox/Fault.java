@@ -7,7 +7,7 @@ import java.util.Locale;
  *
  * <p>Each kind has a short name, used in the {@code X-Sandbox-Fault} request header and on the
  * command line: {@code 429}, {@code 500}, {@code 503}, {@code hang}, {@code malformed},
- * {@code drop}. Constants are immutable and thread-safe.
+ * {@code drop}, {@code invalid-json}. Constants are immutable and thread-safe.
  */
 public enum Fault {
     /** {@code 429 Too Many Requests} with a {@code Retry-After} header (whole seconds) and OpenAI error JSON. */
@@ -21,7 +21,15 @@ public enum Fault {
     /** {@code 200 OK} whose body is truncated, syntactically broken JSON. */
     MALFORMED_JSON("malformed"),
     /** Response headers and part of the body are written, then the connection is closed. */
-    DROP_CONNECTION("drop");
+    DROP_CONNECTION("drop"),
+    /**
+     * {@code 200 OK} with a well-formed completion whose content breaks the requested format: text
+     * that is not JSON, or JSON that misses a required field or has a wrong type.
+     */
+    INVALID_JSON("invalid-json");
+
+    /** The short names, comma-separated, as error messages list them. */
+    public static final String NAMES = "429, 500, 503, hang, malformed, drop, invalid-json";
 
     private final String shortName;
 
@@ -47,6 +55,6 @@ public enum Fault {
             }
         }
         throw new IllegalArgumentException(
-                "unknown fault '" + text + "' (expected one of 429, 500, 503, hang, malformed, drop)");
+                "unknown fault '" + text + "' (expected one of " + NAMES + ")");
     }
 }

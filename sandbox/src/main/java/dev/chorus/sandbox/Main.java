@@ -24,7 +24,8 @@ public final class Main {
               --jitter D            random spread around the latency (default 0)
               --chunk-delay D       pause between streamed chunks (default 0)
               --fail-rate X         probability in [0, 1] of an injected fault (default 0)
-              --faults LIST         kinds drawn from: 429,500,503,hang,malformed,drop (default 429,500,503)
+              --faults LIST         kinds drawn from: 429,500,503,hang,malformed,drop,invalid-json
+                                    (default 429,500,503)
               --retry-after D       Retry-After of a 429 (default 1s)
               --seed N              seed of the fault and jitter draws (default 1)
               --token-lifetime D    lifetime of IAM access tokens (default 1h)
@@ -32,12 +33,13 @@ public final class Main {
               --secret S            IAM secret accepted by the token endpoint (default sandbox-secret)
               --hang-limit D        how long a hang holds a request (default 120s)
               --no-auth             serve /v1 without a bearer token
+              --no-json-schema      refuse response_format json_schema with a 400, as some servers do
               --help                print this text
             """;
 
     private static final List<String> OPTIONS = List.of("--port", "--latency", "--jitter", "--chunk-delay",
             "--fail-rate", "--faults", "--retry-after", "--seed", "--token-lifetime", "--key-id", "--secret",
-            "--hang-limit", "--no-auth", "--help");
+            "--hang-limit", "--no-auth", "--no-json-schema", "--help");
 
     private Main() {
     }
@@ -104,6 +106,10 @@ public final class Main {
             }
             if (arg.equals("--no-auth")) {
                 b.requireAuth(false);
+                continue;
+            }
+            if (arg.equals("--no-json-schema")) {
+                b.jsonSchema(false);
                 continue;
             }
             if (value == null) {

@@ -62,7 +62,7 @@ class BehaviorTest {
         assertEquals(Fault.RATE_LIMIT_429, Fault.parse("429"));
         assertEquals(Fault.MALFORMED_JSON, Fault.parse(" Malformed "));
         assertEquals(Fault.DROP_CONNECTION, Fault.parse("drop_connection"));
-        assertEquals("unknown fault 'x' (expected one of 429, 500, 503, hang, malformed, drop)",
+        assertEquals("unknown fault 'x' (expected one of 429, 500, 503, hang, malformed, drop, invalid-json)",
                 assertThrows(IllegalArgumentException.class, () -> Fault.parse("x")).getMessage());
     }
 }

@@ -108,7 +108,7 @@ class FaultsIT {
             assertEquals(500, post(sb.baseUrl() + "/chat/completions", chat("x"), STATIC_KEY).statusCode());
             assertEquals(200, chatWith(sb, "none").statusCode());
             assertError(chatWith(sb, "teapot"), 400, "invalid_request_error", null,
-                    "Invalid X-Sandbox-Fault header: 'teapot' (expected one of 429, 500, 503, hang, malformed, drop, none)");
+                    "Invalid X-Sandbox-Fault header: 'teapot' (expected one of 429, 500, 503, hang, malformed, drop, invalid-json, none)");
             assertError(post(sb.baseUrl() + "/chat/completions", chat("x"), "Authorization", "Bearer sk-test",
                             "X-Sandbox-Latency", "soon"), 400, "invalid_request_error", null,
                     "Invalid X-Sandbox-Latency header: 'soon' is not a duration (expected e.g. 250ms, 1.5s, 2m)");

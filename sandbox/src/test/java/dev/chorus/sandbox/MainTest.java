@@ -49,7 +49,7 @@ class MainTest {
         assertEquals("--port: '70000' is not an integer in 0..65535", error("--port", "70000"));
         assertEquals("--latency: 'fast' is not a duration (expected e.g. 250ms, 1.5s, 2m)", error("--latency", "fast"));
         assertEquals("--fail-rate: '1.5' is not a number in [0, 1]", error("--fail-rate", "1.5"));
-        assertEquals("--faults: unknown fault 'boom' (expected one of 429, 500, 503, hang, malformed, drop)",
+        assertEquals("--faults: unknown fault 'boom' (expected one of 429, 500, 503, hang, malformed, drop, invalid-json)",
                 error("--faults", "429,boom"));
         assertEquals("--seed: 'one' is not an integer", error("--seed", "one"));
         assertEquals("--secret must not be empty", error("--secret="));

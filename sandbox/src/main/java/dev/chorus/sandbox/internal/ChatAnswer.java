@@ -31,6 +31,17 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
 
     /** @throws ApiError 400 for a body that is not a valid chat completion request */
     static ChatAnswer of(byte[] body) {
+        return of(body, false, true);
+    }
+
+    /**
+     * The answer, with a {@code response_format} honoured (see {@link StructuredAnswer}).
+     *
+     * @param broken     answer with content that breaks the requested format (the invalid-json fault)
+     * @param jsonSchema whether json_schema is accepted; when not, such a request is refused with a 400
+     * @throws ApiError 400 for a body that is not a valid chat completion request
+     */
+    static ChatAnswer of(byte[] body, boolean broken, boolean jsonSchema) {
         JsonNode root = Json.parseOrNull(body);
         if (root == null || !root.isObject()) {
             throw ApiError.invalid(null, "The request body must be a JSON object with 'model' and 'messages'.");
@@ -45,6 +56,7 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
         }
         int promptTokens = 0;
         String lastUser = "";
+        List<String> systemTexts = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             JsonNode role = m.get("role");
@@ -55,6 +67,8 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
             promptTokens += words(text);
             if (role.asText().equals("user")) {
                 lastUser = text;
+            } else if (role.asText().equals("system")) {
+                systemTexts.add(text);
             }
         }
         Integer max = maxTokens(root, "max_tokens");
@@ -67,7 +81,27 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
         }
         boolean stream = streamNode != null && streamNode.asBoolean();
 
-        String content = PREFIX + lastUser;
+        JsonNode format = root.get("response_format");
+        String content;
+        if (format != null && !format.isNull() && !format.path("type").asText("text").equals("text")) {
+            String type = format.path("type").asText("");
+            if (!type.equals("json_schema") && !type.equals("json_object")) {
+                throw ApiError.invalid("response_format",
+                        "Invalid value for 'response_format.type': expected one of 'text', 'json_object', 'json_schema'.");
+            }
+            if (type.equals("json_schema") && !jsonSchema) {
+                throw ApiError.invalid("response_format",
+                        "Invalid parameter: 'response_format' of type 'json_schema' is not supported by this server.");
+            }
+            if (type.equals("json_schema") && !format.path("json_schema").path("schema").isObject()) {
+                throw ApiError.invalid("response_format.json_schema.schema",
+                        "'response_format.json_schema.schema' must be a JSON Schema object.");
+            }
+            JsonNode schema = StructuredAnswer.schemaOf(format, systemTexts);
+            content = broken ? StructuredAnswer.broken(schema, lastUser) : StructuredAnswer.content(schema, lastUser);
+        } else {
+            content = broken ? "Sure! Here is what you asked for: {" : PREFIX + lastUser;
+        }
         String finish = "stop";
         if (max != null && words(content) > max) {
             content = firstWords(content, max);

@@ -126,7 +126,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "invalid_request_error", "invalid_header", null,
                     "Invalid X-Sandbox-Fault header: '" + value.trim()
-                            + "' (expected one of 429, 500, 503, hang, malformed, drop, none)");
+                            + "' (expected one of " + Fault.NAMES + ", none)");
         }
     }
 
@@ -144,7 +144,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return;
             }
             switch (ex.route) {
-                case CHAT -> chat(ex);
+                case CHAT -> chat(ex, b);
                 case MODELS -> models(ex);
                 case TOKEN -> token(ex, b);
                 default -> Httpbin.answer(ex);
@@ -201,6 +201,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     ex.send(HttpResponseStatus.OK, Exchange.JSON, MALFORMED, null);
                 }
             }
+            case INVALID_JSON -> {
+                if (ex.route == Route.CHAT) {
+                    answer(ex, ChatAnswer.of(ex.body, true, b.jsonSchema()));
+                } else {
+                    ex.send(HttpResponseStatus.OK, Exchange.JSON, MALFORMED, null);
+                }
+            }
             case DROP_CONNECTION -> {
                 if (ex.route == Route.CHAT && wantsStream(ex)) {
                     List<String> events = ChatAnswer.of(ex.body).sseEvents("chatcmpl-" + ex.requestId, now());
@@ -224,11 +231,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return System.currentTimeMillis() / 1000;
     }
 
-    private void chat(Exchange ex) {
+    private void chat(Exchange ex, Behavior b) {
+        answer(ex, ChatAnswer.of(ex.body, false, b.jsonSchema()));
+    }
+
+    private void answer(Exchange ex, ChatAnswer answer) {
         if (!ex.method.equals("POST")) {
             throw ApiError.methodNotAllowed(ex.method, ex.path(), "POST");
         }
-        ChatAnswer answer = ChatAnswer.of(ex.body);
         String id = "chatcmpl-" + ex.requestId;
         if (answer.stream()) {
             ex.stream(answer.sseEvents(id, now()), -1);
