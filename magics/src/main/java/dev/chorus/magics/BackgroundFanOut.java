@@ -11,8 +11,8 @@ import tech.tablesaw.api.Table;
  * <p>Thread-safe (the handle and the result table are). The session holds the latest one;
  * {@link #cancel()} stops it.
  */
-record BackgroundFanOut(FanOutHandle<FanOutJob.Row, String> handle, ResultTable results, String variable,
-                        String label) {
+record BackgroundFanOut(FanOutHandle<FanOutJob.Row, FanOutJob.Answer> handle, ResultTable results, String variable,
+                        String label, FanOutJob job) {
 
     void cancel() {
         handle.cancel();
@@ -27,7 +27,7 @@ record BackgroundFanOut(FanOutHandle<FanOutJob.Row, String> handle, ResultTable 
     }
 
     /** The result once done, else null. */
-    FanOutResult<FanOutJob.Row, String> resultIfDone() {
+    FanOutResult<FanOutJob.Row, FanOutJob.Answer> resultIfDone() {
         return handle.isDone() ? handle.await() : null;
     }
 }

@@ -3,7 +3,10 @@ package dev.chorus.magics;
 import dev.chorus.client.ChatClient;
 import dev.chorus.client.ChatCompletion;
 import dev.chorus.client.ChorusException;
+import dev.chorus.client.fanout.ItemResult;
+import dev.chorus.client.structured.OutputSchema;
 import dev.chorus.sandbox.Sandbox;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -77,7 +80,7 @@ public final class Chorus {
             throw call.options().fail("no prompts");
         }
         Inputs inputs = Inputs.lines(String.join("\n", prompts.stream().map(p -> p.replace('\n', ' ')).toList()));
-        return run(call, inputs, null);
+        return run(call, inputs, null, null).table();
     }
 
     /**
@@ -93,10 +96,45 @@ public final class Chorus {
         } catch (IllegalArgumentException e) {
             throw parsed.options().fail(e.getMessage());
         }
-        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", parsed.concurrency(), parsed.rps(),
-                parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
+        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", parsed.schema(), parsed.concurrency(),
+                parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), parsed.background());
-        return run(call, inputs, template);
+        return run(call, inputs, template, null).table();
+    }
+
+    /**
+     * Like {@link #fanout(String, Object, String)} with answers shaped as {@code type} (a record, class
+     * or enum), as {@code %%fanout --schema}: returns the table with one typed column per field and
+     * the valid answers as {@code type} values. {@code --background} is refused here: the values are
+     * known only at the end.
+     */
+    public static <R> Results<R> fanout(String template, Object over, Class<R> type, String options) {
+        FanOutMagic.Call parsed = FanOutMagic.Call.parse(OptionSchema.split(options), Session.SHARED);
+        if (parsed.background()) {
+            throw parsed.options().fail("--background: the values come at the end; use %%fanout --background"
+                    + " --schema, or Chorus.fanout(template, rows, options) for the table alone");
+        }
+        if (parsed.schema() != null) {
+            throw parsed.options().fail("--schema: the type argument is the schema here");
+        }
+        Inputs inputs;
+        try {
+            inputs = Inputs.of(over, "the rows argument");
+        } catch (IllegalArgumentException e) {
+            throw parsed.options().fail(e.getMessage());
+        }
+        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", null, parsed.concurrency(),
+                parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
+                parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), false);
+        OutputSchema schema = SchemaArg.of(type, parsed.options());
+        FanOutMagic.Outcome outcome = run(call, inputs, template, schema);
+        List<R> values = new ArrayList<>();
+        for (ItemResult<FanOutJob.Row, FanOutJob.Answer> item : outcome.result().items()) {
+            if (item.ok() && item.value() != null) {
+                values.add(schema.read(item.value().json(), type));
+            }
+        }
+        return new Results<>(outcome.table(), values);
     }
 
     /** The display of {@code table} with {@code %table} options (limit, columns, sort, where, export). */
@@ -139,13 +177,13 @@ public final class Chorus {
      * finished rows, returns the table and leaves the thread interrupted, so a notebook cell still
      * ends as interrupted.
      */
-    private static Table run(FanOutMagic.Call call, Inputs inputs, String template) {
+    private static FanOutMagic.Outcome run(FanOutMagic.Call call, Inputs inputs, String template, OutputSchema schema) {
         FanOutMagic.Outcome outcome = new FanOutMagic(Session.SHARED)
-                .execute(call, inputs, template, displays(), "Chorus.fanout", false);
+                .execute(call, inputs, template, displays(), "Chorus.fanout", false, schema);
         if (outcome.interrupted()) {
             Thread.currentThread().interrupt();
         }
-        return outcome.table();
+        return outcome;
     }
 
     /** Displays only: code cells get live progress but no variable binding. */

@@ -48,9 +48,13 @@ final class FanOutDisplay implements ProgressListener {
      * Shows how the run ended: the final progress line, the summary, the timeline, and a line on what
      * an interrupt kept or why the checkpoint stopped being written.
      */
-    void finish(FanOutResult<?, ?> result, Progress last, ResultTable table, String bound, Path checkpoint) {
+    void finish(FanOutResult<?, ?> result, Progress last, ResultTable table, String bound, Path checkpoint,
+                boolean fellBack) {
         notebook.update(id, ProgressView.display(label, last));
         notebook.display(SummaryView.display(result.summary()));
+        if (fellBack) {
+            notebook.display(Displays.text(FELL_BACK));
+        }
         notebook.display(Timeline.of(table.table()).display());
         if (result.cancelled()) {
             notebook.display(Displays.text(interrupted(result, bound)));
@@ -58,6 +62,10 @@ final class FanOutDisplay implements ProgressListener {
         result.checkpointError().ifPresent(e -> notebook.display(Displays.text(
                 "checkpoint " + checkpoint + " stopped being written: " + e.getMessage())));
     }
+
+    /** Said once when the server refused json_schema. */
+    static final String FELL_BACK = "the server refused response_format json_schema: the rows were asked with"
+            + " json_object and the schema in a system message, and each answer was still validated";
 
     /** The line an interrupted fan-out ends with, also the evalue of the cell's error. */
     static String interrupted(FanOutResult<?, ?> result, String bound) {

@@ -1,20 +1,27 @@
 package dev.chorus.magics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.client.ChatClient;
 import dev.chorus.client.ChatCompletion;
 import dev.chorus.client.ChatRequest;
+import dev.chorus.client.ChorusException;
+import dev.chorus.client.InvalidAnswerException;
 import dev.chorus.client.Message;
 import dev.chorus.client.RequestOptions;
 import dev.chorus.client.fanout.CheckpointCodec;
 import dev.chorus.client.fanout.FanOut;
 import dev.chorus.client.fanout.FanOutHandle;
+import dev.chorus.client.fanout.ItemContext;
 import dev.chorus.client.fanout.ProgressListener;
+import dev.chorus.client.structured.OutputSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One chat fan-out: a request per row, sent through the engine under the run's limits, each
@@ -26,6 +33,13 @@ import java.util.Objects;
  * one request and is counted once, and a retryable failure (429, 5xx, timeouts, lost connections,
  * truncated or malformed bodies) is tried again within the row's budget, after the server's
  * Retry-After when it sent one.
+ *
+ * <p>With a schema ({@link ResultTable#schema()}), each request carries it as {@code response_format}
+ * json_schema and each answer is validated; an invalid one fails its attempt with an
+ * {@link InvalidAnswerException}, and the next attempt adds that answer and the validator's message
+ * to the conversation (at once, without backoff). When the server refuses json_schema (a 400
+ * naming response_format), the run switches to json_object with the schema in a system message
+ * for all its rows, and {@link #fellBack()} says so.
  *
  * <p>Threading: built and started on the caller's thread; the engine's threads fill the table (which
  * is thread-safe) and call the progress listener. Who closes: the caller owns the client. Failures of
@@ -54,13 +68,29 @@ final class FanOutJob {
     record Settings(int concurrency, Double rps, int retries, Duration timeout, Duration deadline, Path checkpoint) {
     }
 
+    /**
+     * What a row's request brought back: the answer's text and, with a schema, its checked JSON.
+     *
+     * @param text the content as received
+     * @param json the validated (and unwrapped) JSON, or null without a schema
+     */
+    record Answer(String text, JsonNode json) {
+    }
+
+    /** The invalid answer a row's next attempt mends. */
+    private record Feedback(String raw, String problem) {
+    }
+
     private static final RequestOptions ONE_ATTEMPT = RequestOptions.builder().maxRetries(0).build();
 
     private final ChatClient client;
     private final ChatRequest template;
     private final List<Row> rows;
     private final ResultTable table;
-    private final FanOut<Row, String> engine;
+    private final OutputSchema schema;
+    private final FanOut<Row, Answer> engine;
+    private final Map<Integer, Feedback> feedback = new ConcurrentHashMap<>();
+    private final AtomicBoolean fallback = new AtomicBoolean();
 
     /**
      * @param template the request every row's is made from: its last message is replaced by the row's prompt
@@ -72,7 +102,8 @@ final class FanOutJob {
         this.template = Objects.requireNonNull(template, "template");
         this.rows = List.copyOf(rows);
         this.table = Objects.requireNonNull(table, "table");
-        FanOut.Builder<Row, String> b = FanOut.<Row, String>builder()
+        this.schema = table.schema();
+        FanOut.Builder<Row, Answer> b = FanOut.<Row, Answer>builder()
                 .concurrency(settings.concurrency())
                 .retries(settings.retries())
                 .key(Row::prompt)
@@ -87,7 +118,7 @@ final class FanOutJob {
             b.deadline(settings.deadline());
         }
         if (settings.checkpoint() != null) {
-            b.checkpoint(settings.checkpoint(), CheckpointCodec.strings());
+            b.checkpoint(settings.checkpoint(), codec());
         }
         if (progress != null) {
             b.listener(progress);
@@ -96,14 +127,72 @@ final class FanOutJob {
     }
 
     /** Starts sending and returns at once; the table fills as rows end. */
-    FanOutHandle<Row, String> start() {
-        return engine.start(rows, (row, ctx) -> {
-            ChatCompletion answer = client.chat().completions().create(request(row.prompt()), ONE_ATTEMPT);
-            if (answer.usage() != null) {
-                ctx.tokens(answer.usage().promptTokens(), answer.usage().completionTokens());
+    FanOutHandle<Row, Answer> start() {
+        return engine.start(rows, schema == null ? this::text : this::structured);
+    }
+
+    /** True once the server refused json_schema and rows were asked with json_object instead. */
+    boolean fellBack() {
+        return fallback.get();
+    }
+
+    private Answer text(Row row, ItemContext ctx) {
+        ChatCompletion answer = client.chat().completions().create(request(row.prompt()), ONE_ATTEMPT);
+        tokens(answer, ctx);
+        return new Answer(answer.content(), null);
+    }
+
+    /** One attempt of a structured row: ask (mending the last invalid answer), check, keep the problem if invalid. */
+    private Answer structured(Row row, ItemContext ctx) {
+        ChatRequest base = request(row.prompt());
+        boolean loose = fallback.get();
+        ChatCompletion answer;
+        try {
+            answer = client.chat().completions().create(structuredRequest(base, row, loose), ONE_ATTEMPT);
+        } catch (ChorusException e) {
+            if (loose || !OutputSchema.refused(e)) {
+                throw e;
             }
-            return answer.content();
-        });
+            // The server has no json_schema: this row and every later one ask with json_object.
+            fallback.set(true);
+            answer = client.chat().completions().create(structuredRequest(base, row, true), ONE_ATTEMPT);
+        }
+        tokens(answer, ctx);
+        try {
+            JsonNode json = schema.check(answer.content(), answer.requestId());
+            feedback.remove(row.index());
+            return new Answer(answer.content(), json);
+        } catch (InvalidAnswerException e) {
+            feedback.put(row.index(), new Feedback(e.raw(), e.problem()));
+            throw e;
+        }
+    }
+
+    private ChatRequest structuredRequest(ChatRequest base, Row row, boolean loose) {
+        ChatRequest r = schema.request(base, loose);
+        Feedback last = feedback.get(row.index());
+        return last == null ? r : schema.reask(r, last.raw(), last.problem());
+    }
+
+    private static void tokens(ChatCompletion answer, ItemContext ctx) {
+        if (answer.usage() != null) {
+            ctx.tokens(answer.usage().promptTokens(), answer.usage().completionTokens());
+        }
+    }
+
+    /** Checkpoint lines keep the answer's text; on resume a structured one is checked again (an invalid line runs again). */
+    private CheckpointCodec<Answer> codec() {
+        return new CheckpointCodec<>() {
+            @Override
+            public String encode(Answer value) {
+                return value.text();
+            }
+
+            @Override
+            public Answer decode(String text) {
+                return new Answer(text, schema == null ? null : schema.check(text, null));
+            }
+        };
     }
 
     /** The table this job fills. */

@@ -7,6 +7,7 @@ import dev.chorus.client.ChatClient;
 import dev.chorus.client.ChatRequest;
 import dev.chorus.client.fanout.FanOutHandle;
 import dev.chorus.client.fanout.FanOutResult;
+import dev.chorus.client.structured.OutputSchema;
 import dev.chorus.magics.spi.Described;
 import dev.chorus.magics.spi.PartlyDoneException;
 import java.nio.file.Path;
@@ -35,16 +36,18 @@ import tech.tablesaw.api.Table;
  */
 final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
-            %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--concurrency N] [--rps R] [--retries N] [--timeout D]
-                            [--deadline D] [--model M] [--system TEXT] [--max-tokens N] [--temperature T]
-                            [--out VAR] [--checkpoint FILE.jsonl] [--background]
+            %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--schema R] [--concurrency N] [--rps R] [--retries N]
+                            [--timeout D] [--deadline D] [--model M] [--system TEXT] [--max-tokens N]
+                            [--temperature T] [--out VAR] [--checkpoint FILE.jsonl] [--background]
                    %fanout status | cancel
               Without --over each non-empty body line is one prompt; with --over the body is a template
               filled from each row ({column}; {it} for a list of strings). Results: a table bound to VAR
-              (default results). Durations: 500ms, 30s, 2m. --checkpoint resumes from finished rows.
+              (default results). --schema R (a record, class or enum, a variable holding a JSON Schema,
+              or a .json file) asks for JSON of that shape and gives one typed column per field.
+              Durations: 500ms, 30s, 2m. --checkpoint resumes from finished rows.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
-            value("over", "VAR|FILE"), value("concurrency", "N"), value("rps", "R"), value("retries", "N"),
+            value("over", "VAR|FILE"), value("schema", "R"), value("concurrency", "N"), value("rps", "R"), value("retries", "N"),
             value("timeout", "D"), value("deadline", "D"), value("model", "M"), value("system", "TEXT"),
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
             value("checkpoint", "FILE.jsonl"), flag("background"));
@@ -69,13 +72,13 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     }
 
     /** A parsed {@code %%fanout} call. */
-    record Call(Options options, String over, Integer concurrency, Double rps, Integer retries, Duration timeout,
+    record Call(Options options, String over, String schema, Integer concurrency, Double rps, Integer retries, Duration timeout,
                 Duration deadline, String model, String system, Integer maxTokens, Double temperature, String out,
                 Path checkpoint, boolean background) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             String checkpoint = o.string("checkpoint", null);
-            return new Call(o, o.string("over", null), o.positiveInt("concurrency", null), o.positiveNumber("rps", null),
+            return new Call(o, o.string("over", null), o.string("schema", null), o.positiveInt("concurrency", null), o.positiveNumber("rps", null),
                     o.nonNegativeInt("retries", null), o.duration("timeout", null), o.duration("deadline", null),
                     o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
                     o.number("temperature", null, 0, 2), o.variable("out", "results"),
@@ -119,13 +122,15 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     }
 
     static DisplayData status(BackgroundFanOut bg) {
-        FanOutResult<FanOutJob.Row, String> r = bg.resultIfDone();
+        FanOutResult<FanOutJob.Row, FanOutJob.Answer> r = bg.resultIfDone();
         DisplayData d = ProgressView.display(bg.label(), bg.handle().progress());
         if (r != null) {
             Timeline t = Timeline.of(bg.table());
-            d.putText(d.getData(MIMEType.TEXT_PLAIN) + "\n" + SummaryView.text(r.summary()) + "\n" + t.text()
+            String note = bg.job().fellBack() ? "\n" + FanOutDisplay.FELL_BACK : "";
+            d.putText(d.getData(MIMEType.TEXT_PLAIN) + "\n" + SummaryView.text(r.summary()) + note + "\n" + t.text()
                     + "\nresults: " + bg.variable());
-            d.putHTML(d.getData(MIMEType.TEXT_HTML) + SummaryView.html(r.summary()) + t.svg());
+            d.putHTML(d.getData(MIMEType.TEXT_HTML) + SummaryView.html(r.summary())
+                    + (note.isEmpty() ? "" : "<div>" + Html.escape(FanOutDisplay.FELL_BACK) + "</div>") + t.svg());
         }
         return d;
     }
@@ -147,7 +152,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             inputs = load(call, notebook);
             label = "%%fanout --over " + call.over();
         }
-        Outcome outcome = execute(call, inputs, body, notebook, label, true);
+        Outcome outcome = execute(call, inputs, body, notebook, label, true, null);
         if (outcome.interrupted()) {
             // Run All stops here, as at any interrupted cell; the finished rows are bound and kept.
             throw new PartlyDoneException(outcome.interruptedText());
@@ -202,24 +207,31 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     }
 
     /**
-     * How a run ended: the result table (for {@code --background}, the table that fills), and whether
+     * How a run ended: the result table (for {@code --background}, the table that fills), the engine's
+     * result (null for {@code --background}), the schema of structured answers (or null), and whether
      * an interrupt stopped it, with the line that says what was kept.
      */
-    record Outcome(Table table, boolean interrupted, String interruptedText) {
+    record Outcome(Table table, FanOutResult<FanOutJob.Row, FanOutJob.Answer> result, OutputSchema schema,
+                   boolean interrupted, String interruptedText) {
     }
 
     /**
      * Runs the fan-out through one {@link FanOutJob}. {@code notebook} may be null (no display, no
-     * binding); {@code bind} false skips binding. The result table is bound before the run waits, so
+     * binding); {@code bind} false skips binding. {@code schema}, when not null, wins over the call's
+     * {@code --schema}. The result table is bound before the run waits, so
      * it fills in place; an interrupt of the waiting thread cancels the requests in flight and keeps
      * every finished row (the caller decides how the cell ends; the interrupt flag is cleared).
      */
-    Outcome execute(Call c, Inputs inputs, String body, Notebook notebook, String label, boolean bind) {
+    Outcome execute(Call c, Inputs inputs, String body, Notebook notebook, String label, boolean bind,
+                    OutputSchema schema) {
         List<String> prompts = prompts(c, inputs, body, c.over());
+        if (schema == null && c.schema() != null) {
+            schema = SchemaArg.resolve(c.schema(), notebook, c.options());
+        }
         ChatClient client = ClientMagic.require(session, bind ? notebook : null);
         Session.Defaults defaults = session.defaults();
         PromptMagic.Call promptCall = new PromptMagic.Call(c.options(), c.model(), c.system(), c.maxTokens(),
-                c.temperature(), null, false);
+                c.temperature(), null, false, null);
         String model = promptCall.model(client, session);
         ChatRequest template = promptCall.request("-", client, session).toBuilder().model(model).build();
         if (c.background() && session.background() != null && !session.background().done()) {
@@ -235,11 +247,13 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
                 c.retries() != null ? c.retries() : defaults.retries() != null ? defaults.retries() : 2,
                 c.timeout() != null ? c.timeout() : defaults.timeout(),
                 c.deadline(), c.checkpoint());
-        ResultTable results = new ResultTable(c.out(), inputs, prompts);
+        ResultTable results = new ResultTable(c.out(), inputs, prompts, schema);
         FanOutDisplay display = notebook == null ? null : new FanOutDisplay(notebook, label, rows.size());
-        FanOutHandle<FanOutJob.Row, String> handle;
+        FanOutHandle<FanOutJob.Row, FanOutJob.Answer> handle;
+        FanOutJob job;
         try {
-            handle = new FanOutJob(client, template, rows, results, settings, display).start();
+            job = new FanOutJob(client, template, rows, results, settings, display);
+            handle = job.start();
         } catch (RuntimeException e) {
             throw c.options().failed(e.getMessage());
         }
@@ -256,7 +270,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         String variable = bound ? c.out() : null;
 
         if (c.background()) {
-            BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label);
+            BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label, job);
             session.background(bg);
             handle.completion().whenComplete((r, e) -> {
                 if (r != null && display != null) {
@@ -268,15 +282,15 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
                 notebook.display(Displays.text("running in the background: " + c.out()
                         + " fills as rows finish; %fanout status shows progress, %fanout cancel stops it"));
             }
-            return new Outcome(results.table(), false, null);
+            return new Outcome(results.table(), null, schema, false, null);
         }
 
-        FanOutResult<FanOutJob.Row, String> result = handle.await();
+        FanOutResult<FanOutJob.Row, FanOutJob.Answer> result = handle.await();
         boolean interrupted = Thread.interrupted() || result.cancelled();
         if (display != null) {
-            display.finish(result, handle.progress(), results, variable, c.checkpoint());
+            display.finish(result, handle.progress(), results, variable, c.checkpoint(), job.fellBack());
         }
-        return new Outcome(results.table(), interrupted,
+        return new Outcome(results.table(), result, schema, interrupted,
                 interrupted ? FanOutDisplay.interrupted(result, variable) : null);
     }
 }

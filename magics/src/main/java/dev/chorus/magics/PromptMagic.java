@@ -9,7 +9,11 @@ import dev.chorus.client.ChatCompletion;
 import dev.chorus.client.ChatRequest;
 import dev.chorus.client.ChatStream;
 import dev.chorus.client.ChorusException;
+import dev.chorus.client.InvalidAnswerException;
+import dev.chorus.client.RequestOptions;
+import dev.chorus.client.StructuredCompletion;
 import dev.chorus.client.Usage;
+import dev.chorus.client.structured.OutputSchema;
 import dev.chorus.magics.spi.Described;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
+import tech.tablesaw.api.Table;
 
 /**
  * {@code %%prompt}: sends the cell body (with {@code {name}} replaced by notebook variables) as one
@@ -33,12 +38,15 @@ import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
 final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
+                     [--schema R]
               The cell body is the prompt; {name} is replaced by the notebook variable name ({{ and }} for braces).
-              The answer streams into the output and is bound to VAR (default answer).
+              The answer streams into the output and is bound to VAR (default answer). With --schema R (a record,
+              class or enum, a variable holding a JSON Schema, or a .json file) the answer is JSON of that shape,
+              validated, shown as a one-row table and bound as an R (a Map for a JSON Schema).
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%prompt", USAGE, 0,
             value("model", "M"), value("system", "TEXT"), value("max-tokens", "N"), value("temperature", "T"),
-            value("out", "VAR"), flag("no-stream"));
+            value("out", "VAR"), flag("no-stream"), value("schema", "R"));
     private static final long UPDATE_EVERY_NANOS = 100_000_000L;
 
     private final Session session;
@@ -66,11 +74,12 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
 
     /** A parsed {@code %%prompt} call. */
     record Call(Options options, String model, String system, Integer maxTokens, Double temperature, String out,
-                boolean stream) {
+                boolean stream, String schema) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             return new Call(o, o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
-                    o.number("temperature", null, 0, 2), o.variable("out", "answer"), !o.flag("no-stream"));
+                    o.number("temperature", null, 0, 2), o.variable("out", "answer"), !o.flag("no-stream"),
+                    o.string("schema", null));
         }
 
         ChatRequest request(String prompt, ChatClient client, Session session) {
@@ -111,6 +120,10 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
         String prompt = fill(call.options(), body, notebook);
         ChatClient client = ClientMagic.require(session, notebook);
         ChatRequest request = call.request(prompt, client, session);
+        if (call.schema() != null) {
+            structured(call, SchemaArg.resolve(call.schema(), notebook, call.options()), client, request, notebook);
+            return null;
+        }
         Reply reply = call.stream() ? stream(call, client, request, notebook) : once(call, client, request, notebook);
         notebook.bind(call.out(), "String", reply.text());
         if (reply.interrupted()) {
@@ -136,6 +149,70 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
                     + "<div style=\"color:#666;font-size:smaller\">" + Html.escape(footer()) + "</div></div>");
             return d;
         }
+    }
+
+    /**
+     * Asks for an answer of {@code schema}'s shape (re-asked within the client's retries while it is
+     * invalid), shows it as a one-row table with a footer, and binds it as the schema's type (a
+     * {@code Map} for a JSON Schema; the value itself when the schema's root is not an object).
+     */
+    private void structured(Call call, OutputSchema schema, ChatClient client, ChatRequest request, Notebook notebook) {
+        long t0 = System.nanoTime();
+        StructuredCompletion<Object> r;
+        try {
+            r = client.chat().completions().create(request, schema, Object.class, RequestOptions.DEFAULT);
+        } catch (InvalidAnswerException e) {
+            String raw = e.raw() == null ? "" : e.raw().replaceAll("\\s+", " ");
+            throw call.options().failed(e.getMessage() + "; the last answer was: "
+                    + (raw.length() > 300 ? raw.substring(0, 300) + "…" : raw));
+        } catch (ChorusException e) {
+            if (Thread.interrupted()) {
+                throw new MagicException("%%prompt interrupted before the answer came; nothing is bound to " + call.out());
+            }
+            throw call.options().failed(e.getMessage());
+        }
+        Object value;
+        try {
+            value = schema.value(r.json());
+        } catch (IllegalArgumentException e) {
+            throw call.options().failed(e.getMessage());
+        }
+        TablesawStartup.ensure();
+        TypedColumns columns = new TypedColumns(schema, 1, java.util.Set.of());
+        columns.set(0, r.json());
+        Table table = Table.create(schema.name());
+        columns.columns().forEach(table::addColumns);
+        Usage usage = r.completion().usage();
+        String footer = String.format(Locale.ROOT, "— %d ms · %s · %s%s", (System.nanoTime() - t0) / 1_000_000,
+                usage == null ? "tokens not reported"
+                        : usage.promptTokens() + " prompt + " + usage.completionTokens() + " completion tokens",
+                r.requests() == 1 ? "1 request" : r.requests() + " requests",
+                r.fellBack() ? " · json_object (the server refused json_schema)" : "");
+        DisplayData shown = notebook.render(table);
+        if (shown == null) {
+            shown = new DisplayData();
+        }
+        Object text = shown.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
+        shown.putText((text == null ? table.print() : text) + "\n" + footer);
+        Object html = shown.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_HTML);
+        if (html != null) {
+            shown.putHTML(html + "<div style=\"color:#666;font-size:smaller\">" + Html.escape(footer) + "</div>");
+        }
+        notebook.display(shown);
+        notebook.bind(call.out(), bindType(schema, value), value);
+    }
+
+    /** The Java type a structured answer is declared with in the notebook. */
+    static String bindType(OutputSchema schema, Object value) {
+        Class<?> type = schema.type();
+        if (type == null) {
+            return value instanceof Map<?, ?> ? "java.util.Map<String, Object>" : "Object";
+        }
+        // A class defined in a cell lives in JShell's wrapper ("REPL.$JShell$12$Review"): its simple name is its name there.
+        if (type.getName().startsWith("REPL.")) {
+            return type.getSimpleName();
+        }
+        return type.getCanonicalName() == null ? "Object" : type.getCanonicalName();
     }
 
     /** The body with {@code {name}} replaced by notebook variables. */

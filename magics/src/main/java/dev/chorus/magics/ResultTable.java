@@ -1,6 +1,10 @@
 package dev.chorus.magics;
 
+import dev.chorus.client.InvalidAnswerException;
 import dev.chorus.client.fanout.ItemResult;
+import dev.chorus.client.fanout.ItemStatus;
+import dev.chorus.client.structured.OutputSchema;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,17 +19,25 @@ import tech.tablesaw.columns.Column;
  * The result table of a fan-out, created with one row per input (status {@code pending}) and
  * filled in place as items end (the engine pushes each one to {@link #fill}): the input columns,
  * then prompt, answer, status, error, latency_ms, attempts, prompt_tokens, completion_tokens,
- * start_ms, end_ms.
+ * start_ms, end_ms. With a schema, {@code answer} gives way to one typed column per field of the
+ * schema ({@link TypedColumns}), and {@code raw} (the text as received) follows {@code error}; an
+ * invalid answer's row has status {@code invalid}, the validator's message and the raw text.
+ *
+ * <p>An input column whose name a result column or a schema field takes is called
+ * {@code input_NAME}.
  *
  * <p>Thread-safe: {@link #fill} synchronizes on the table, so engine threads fill it while the
  * notebook reads it. Never fails on data: a value that does not fit is shown as text.
  */
 final class ResultTable {
-    static final List<String> RESULT_COLUMNS = List.of("prompt", "answer", "status", "error", "latency_ms",
+    static final List<String> RESULT_COLUMNS = List.of("prompt", "answer", "status", "error", "raw", "latency_ms",
             "attempts", "prompt_tokens", "completion_tokens", "start_ms", "end_ms");
 
     private final Table table;
     private final boolean[] filled;
+    private final OutputSchema schema;
+    private final TypedColumns typed;
+    private final StringColumn raw;
     private final StringColumn answer;
     private final StringColumn status;
     private final StringColumn error;
@@ -37,10 +49,19 @@ final class ResultTable {
     private final LongColumn end;
 
     ResultTable(String name, Inputs inputs, List<String> prompts) {
+        this(name, inputs, prompts, null);
+    }
+
+    /** @param schema the shape of structured answers, or null for text answers */
+    ResultTable(String name, Inputs inputs, List<String> prompts, OutputSchema schema) {
         int n = prompts.size();
         TablesawStartup.ensure();
+        this.schema = schema;
         table = Table.create(name);
-        Set<String> reserved = Set.copyOf(RESULT_COLUMNS);
+        Set<String> reserved = new HashSet<>(RESULT_COLUMNS);
+        if (schema != null) {
+            reserved.addAll(TypedColumns.names(schema));
+        }
         if (inputs.source() != null) {
             for (Column<?> c : inputs.source().columns()) {
                 Column<?> copy = c.copy();
@@ -62,7 +83,9 @@ final class ResultTable {
             }
         }
         table.addColumns(StringColumn.create("prompt", prompts));
-        answer = StringColumn.create("answer", n);
+        typed = schema == null ? null : new TypedColumns(schema, n, Set.copyOf(RESULT_COLUMNS));
+        raw = schema == null ? null : StringColumn.create("raw", n);
+        answer = schema == null ? StringColumn.create("answer", n) : null;
         status = StringColumn.create("status", n);
         for (int i = 0; i < n; i++) {
             status.set(i, "pending");
@@ -82,7 +105,13 @@ final class ResultTable {
             start.setMissing(i);
             end.setMissing(i);
         }
-        table.addColumns(answer, status, error, latency, attempts, promptTokens, completionTokens, start, end);
+        if (typed == null) {
+            table.addColumns(answer, status, error);
+        } else {
+            typed.columns().forEach(table::addColumns);
+            table.addColumns(status, error, raw);
+        }
+        table.addColumns(latency, attempts, promptTokens, completionTokens, start, end);
         filled = new boolean[n];
     }
 
@@ -90,19 +119,34 @@ final class ResultTable {
         return table;
     }
 
+    /** The schema of structured answers, or null. */
+    OutputSchema schema() {
+        return schema;
+    }
+
     /** Writes the row of {@code r} unless it was written already. */
-    void fill(ItemResult<?, String> r) {
+    void fill(ItemResult<?, FanOutJob.Answer> r) {
         synchronized (table) {
             int i = r.index();
             if (filled[i]) {
                 return;
             }
             filled[i] = true;
-            if (r.value() != null) {
-                answer.set(i, r.value());
+            FanOutJob.Answer a = r.value();
+            if (a != null && typed == null) {
+                answer.set(i, a.text());
+            } else if (a != null) {
+                typed.set(i, a.json());
+                raw.set(i, a.text());
             }
             status.set(i, r.status().name().toLowerCase(Locale.ROOT));
-            if (r.error() != null) {
+            if (r.error() != null && r.status() == ItemStatus.INVALID
+                    && r.error().exception() instanceof InvalidAnswerException invalid) {
+                error.set(i, invalid.problem());
+                if (raw != null) {
+                    raw.set(i, invalid.raw());
+                }
+            } else if (r.error() != null) {
                 error.set(i, r.error().message());
             }
             if (r.start() != null) {

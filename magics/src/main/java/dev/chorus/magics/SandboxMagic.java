@@ -1,9 +1,11 @@
 package dev.chorus.magics;
 
+import static dev.chorus.magics.OptionSchema.flag;
 import static dev.chorus.magics.OptionSchema.value;
 
 import dev.chorus.magics.spi.Described;
 import dev.chorus.sandbox.Behavior;
+import dev.chorus.sandbox.Fault;
 import dev.chorus.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.List;
@@ -21,14 +23,16 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  */
 final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
-            %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--seed N] | stop | status
-              Runs the embedded OpenAI-compatible server on 127.0.0.1 (answers "Echo: " + the prompt).
-              --fail-rate is a probability 0..1 of a 429/500/503; durations: 500ms, 2s. %client with no
-              endpoint configured uses it.
+            %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--faults LIST] [--seed N]
+                           [--no-json-schema] | stop | status
+              Runs the embedded OpenAI-compatible server on 127.0.0.1 (answers "Echo: " + the prompt, or JSON
+              that fits a requested schema). --fail-rate is a probability 0..1 of a fault drawn from --faults
+              (default 429,500,503; also hang, malformed, drop, invalid-json); --no-json-schema refuses
+              json_schema requests with a 400. Durations: 500ms, 2s. %client with no endpoint uses it.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%sandbox", USAGE, 1,
             value("port", "P"), value("latency", "D"), value("jitter", "D"), value("fail-rate", "P"),
-            value("seed", "N"));
+            value("faults", "LIST"), value("seed", "N"), flag("no-json-schema"));
 
     private final Session session;
 
@@ -96,13 +100,15 @@ final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
         Duration jitter = o.duration("jitter", Duration.ZERO);
         double failRate = o.number("fail-rate", 0.0, 0, 1);
         long seed = o.longValue("seed", 1L);
+        List<Fault> faults = faults(o);
         synchronized (session) {
             Sandbox running = session.sandbox();
             if (running != null && o.has("port") && port != running.port()) {
                 throw o.fail("the sandbox already runs on port " + running.port() + "; %sandbox stop first");
             }
             Behavior.Builder b = (running == null ? Behavior.DEFAULT : running.behavior()).toBuilder()
-                    .latency(latency).jitter(jitter).failRate(failRate).seed(seed);
+                    .latency(latency).jitter(jitter).failRate(failRate).seed(seed).faults(faults)
+                    .jsonSchema(!o.flag("no-json-schema"));
             if (running != null) {
                 running.behavior(b.build());
                 return running;
@@ -117,6 +123,28 @@ final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
         }
     }
 
+    private static List<Fault> faults(Options o) {
+        String text = o.string("faults", null);
+        if (text == null) {
+            return Behavior.DEFAULT.faults();
+        }
+        List<Fault> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Fault.parse(part));
+            } catch (IllegalArgumentException e) {
+                throw o.fail("--faults: " + e.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw o.fail("--faults: name at least one of " + Fault.NAMES);
+        }
+        return out;
+    }
+
     static String status(Session session) {
         Sandbox sb = session.sandbox();
         if (sb == null) {
@@ -124,8 +152,9 @@ final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
         }
         Behavior b = sb.behavior();
         return String.format(Locale.ROOT,
-                "sandbox: running on %s · latency %d ms ± %d ms · fail rate %.2f · seed %d · %d requests served",
-                sb.baseUrl(), b.latency().toMillis(), b.jitter().toMillis(), b.failRate(), b.seed(),
-                sb.stats().totalRequests());
+                "sandbox: running on %s · latency %d ms ± %d ms · fail rate %.2f%s · seed %d%s · %d requests served",
+                sb.baseUrl(), b.latency().toMillis(), b.jitter().toMillis(), b.failRate(),
+                b.failRate() > 0 ? " (" + String.join(",", b.faults().stream().map(Fault::shortName).toList()) + ")" : "",
+                b.seed(), b.jsonSchema() ? "" : " · json_schema refused", sb.stats().totalRequests());
     }
 }

@@ -2,6 +2,7 @@ package dev.chorus.magics;
 
 import static dev.chorus.magics.OptionSchema.value;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.magics.spi.Described;
 import java.io.IOException;
 import java.io.Writer;
@@ -13,13 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
-import tech.tablesaw.selection.Selection;
 
 /**
  * {@code %table VAR}: shows a Tablesaw table (or a {@code List<Map>}) with a row limit, a choice
@@ -33,7 +32,8 @@ final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
             %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
                               [--export FILE.csv|FILE.jsonl|FILE.html]
               Shows the table VAR (first and last rows up to --limit, default 20); --where keeps rows
-              whose COL equals VALUE (COL!=VALUE keeps the others); --export writes the selected rows.
+              whose COL equals VALUE; also !=, and >, >=, <, <= on number and date columns
+              (--where score>0.5); --export writes the selected rows.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%table", USAGE, 1,
             value("limit", "N"), value("columns", "a,b"), value("sort", "COL[:desc]"), value("where", "COL=VALUE"),
@@ -104,24 +104,7 @@ final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
         int limit = o.positiveInt("limit", TableRenderer.DEFAULT_MAX_ROWS);
         String where = o.string("where", null);
         if (where != null) {
-            boolean negate = where.contains("!=");
-            int at = negate ? where.indexOf("!=") : where.indexOf('=');
-            if (at <= 0) {
-                throw o.fail("--where expects COL=VALUE or COL!=VALUE, got '" + where + "'");
-            }
-            String col = where.substring(0, at).strip();
-            String val = where.substring(at + (negate ? 2 : 1)).strip();
-            Column<?> c = column(o, t, col, "--where");
-            Selection keep = Selection.with();
-            List<Integer> rows = new ArrayList<>();
-            for (int i = 0; i < t.rowCount(); i++) {
-                boolean eq = TableRenderer.cell(c, i).equals(val);
-                if (eq != negate) {
-                    rows.add(i);
-                }
-            }
-            keep = Selection.with(rows.stream().mapToInt(Integer::intValue).toArray());
-            t = t.where(keep);
+            t = Where.parse(where, o, t).apply(t);
             t.setName(source.name() + " where " + where);
         }
         String sort = o.string("sort", null);
@@ -169,7 +152,7 @@ final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
         return d;
     }
 
-    private static Column<?> column(Options o, Table t, String col, String option) {
+    static Column<?> column(Options o, Table t, String col, String option) {
         if (!t.columnNames().contains(col)) {
             throw o.fail(option + ": no column '" + col + "' (columns: " + String.join(", ", t.columnNames()) + ")");
         }

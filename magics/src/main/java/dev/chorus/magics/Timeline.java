@@ -210,6 +210,7 @@ public record Timeline(List<Bar> bars, int rows) {
             case "ok" -> "#2e7d32";
             case "failed" -> "#c62828";
             case "timed_out" -> "#ef6c00";
+            case "invalid" -> "#6a1b9a";
             default -> "#9e9e9e";
         };
     }

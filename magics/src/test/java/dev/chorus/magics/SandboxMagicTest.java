@@ -33,7 +33,7 @@ class SandboxMagicTest {
         assertEquals("sandbox: not running (%sandbox start)", text("status"));
         String started = text("start", "--latency", "20ms", "--jitter", "5ms", "--fail-rate", "0.25", "--seed", "9");
         Sandbox sb = session.sandbox();
-        assertEquals("sandbox: running on " + sb.baseUrl() + " · latency 20 ms ± 5 ms · fail rate 0.25 · seed 9 · 0 requests served",
+        assertEquals("sandbox: running on " + sb.baseUrl() + " · latency 20 ms ± 5 ms · fail rate 0.25 (429,500,503) · seed 9 · 0 requests served",
                 started);
         text("start", "--latency", "1s");
         assertSame(sb, session.sandbox(), "a running sandbox changes its behaviour in place");

@@ -53,6 +53,25 @@ class TableMagicTest {
     }
 
     @Test
+    void numberAndDateColumnsCompareInOrder() {
+        assertEquals("t where n>1: 2 rows × 1 columns\ncity\nOslo\nRome", text("t", "--where", "n>1", "--columns", "city"));
+        assertEquals("t where n<=1: 2 rows × 1 columns\ncity\nLima\nKyiv", text("t", "--where", "n<=1", "--columns", "city"));
+        assertEquals("t where n=4.0: 1 rows × 1 columns\ncity\nRome", text("t", "--where", "n=4.0", "--columns", "city"));
+        notebook.variables.put("d", Table.create("d", StringColumn.create("name", "a", "b", "c"),
+                tech.tablesaw.api.DateColumn.create("day", java.time.LocalDate.of(2026, 1, 5), null,
+                        java.time.LocalDate.of(2026, 3, 1)),
+                tech.tablesaw.api.DoubleColumn.create("score", 0.2, 0.7, Double.NaN)));
+        assertEquals("d where day>=2026-02-01: 1 rows × 1 columns\nname\nc", text("d", "--where", "day>=2026-02-01",
+                "--columns", "name"));
+        assertEquals("d where score>0.5: 1 rows × 1 columns\nname\nb", text("d", "--where", "score>0.5", "--columns", "name"),
+                "a missing score never passes");
+        assertTrue(error("t", "--where", "city>b").endsWith(
+                "--where city>b: > compares number and date columns; city holds text (use = or !=)"));
+        assertTrue(error("t", "--where", "n>many").endsWith("--where n>many: 'many' is not a number, and n is a number column"));
+        assertTrue(error("d", "--where", "day<soon").endsWith("--where day<soon: 'soon' is not a date (2026-01-31)"));
+    }
+
+    @Test
     void listsOfMapsAreShownToo() throws Exception {
         notebook.variables.put("people", List.of(Map.of("name", "Ann"), Map.of("name", "Bob")));
         assertEquals("people: 2 rows × 1 columns\nname\nAnn\nBob", text("people"));
@@ -78,7 +97,7 @@ class TableMagicTest {
         assertEquals("Failed to process '%table nope': nope is not a notebook variable", error("nope"));
         assertEquals("Failed to process '%table t --where colour=red': --where: no column 'colour' (columns: city, n, status)",
                 error("t", "--where", "colour=red"));
-        assertEquals("Failed to process '%table t --where status': --where expects COL=VALUE or COL!=VALUE, got 'status'",
+        assertEquals("Failed to process '%table t --where status': --where expects COL=VALUE, COL!=VALUE or a comparison such as score>0.5, got 'status'",
                 error("t", "--where", "status"));
         assertEquals("Failed to process '%table t --sort n:up': --sort expects COL, COL:asc or COL:desc, got 'n:up'",
                 error("t", "--sort", "n:up"));

@@ -24,14 +24,14 @@ class ViewsTest {
 
     @Test
     void progressTextBarAndHtml() {
-        Progress p = new Progress(200, 50, 48, 2, 0, 16, 66, 25.0, Duration.ofSeconds(2), false);
+        Progress p = new Progress(200, 50, 48, 2, 0, 0, 16, 66, 25.0, Duration.ofSeconds(2), false);
         assertEquals("run [########----------------------] 50/200 · ok 48 · failed 2 · in flight 16 · 25.0 req/s · ETA 6.0s",
                 ProgressView.text("run", p));
         String html = ProgressView.html("<run>", p);
         assertTrue(html.contains("&lt;run&gt;"));
         assertTrue(html.contains("width:24.00%;background:#2e7d32"), html);
         assertTrue(html.contains("width:1.00%;background:#c62828"), html);
-        Progress done = new Progress(200, 200, 200, 0, 0, 0, 200, 100, Duration.ofSeconds(2), true);
+        Progress done = new Progress(200, 200, 200, 0, 0, 0, 0, 200, 100, Duration.ofSeconds(2), true);
         assertTrue(ProgressView.text("run", done).endsWith("· done in 2.0s"));
         assertEquals("?", ProgressView.eta(Progress.start(10)));
         assertEquals("2m05s", ProgressView.seconds(125_000));
@@ -39,7 +39,7 @@ class ViewsTest {
 
     @Test
     void progressDrawsCancelledApartFromFailed() {
-        Progress p = new Progress(400, 400, 48, 0, 352, 0, 56, 40.0, Duration.ofMillis(1400), true);
+        Progress p = new Progress(400, 400, 48, 0, 0, 352, 0, 56, 40.0, Duration.ofMillis(1400), true);
         assertEquals("run [##############################] 400/400 · ok 48 · failed 0 · cancelled 352 · in flight 0"
                 + " · 40.0 req/s · done in 1.4s", ProgressView.text("run", p));
         String html = ProgressView.html("run", p);
@@ -49,7 +49,7 @@ class ViewsTest {
 
     @Test
     void summaryShowsEveryFigure() {
-        FanOutResult.Summary s = new FanOutResult.Summary(10, 7, 2, 1, 0, 0, Duration.ofMillis(1500), 0.83,
+        FanOutResult.Summary s = new FanOutResult.Summary(10, 7, 2, 0, 1, 0, 0, Duration.ofMillis(1500), 0.83,
                 Duration.ofMillis(40), Duration.ofMillis(90), Duration.ofMillis(120), 70, 80, 12, 8.0,
                 Map.of("ServerException", 2, "CancellationException", 1));
         DisplayData d = SummaryView.display(s);

@@ -53,6 +53,7 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
         int cancelled = 0;
         int timedOut = 0;
         int resumed = 0;
+        int invalid = 0;
         long attempts = 0;
         long prompt = 0;
         long completion = 0;
@@ -65,6 +66,7 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
                 case FAILED -> failed++;
                 case CANCELLED -> cancelled++;
                 case TIMED_OUT -> timedOut++;
+                case INVALID -> invalid++;
             }
             prompt += r.promptTokens();
             completion += r.completionTokens();
@@ -84,7 +86,7 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
         latencies.sort(null);
         double wallNanos = Math.max(1, wall.toNanos());
         double efficiency = concurrency == 0 ? 0 : sumLatencyNanos / (wallNanos * concurrency);
-        return new Summary(items.size(), ok, failed, cancelled, timedOut, resumed, wall, efficiency,
+        return new Summary(items.size(), ok, failed, invalid, cancelled, timedOut, resumed, wall, efficiency,
                 percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 1.0),
                 prompt, completion, attempts, attempts / (wallNanos / 1e9), Map.copyOf(causes));
     }
@@ -100,13 +102,14 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
     /**
      * Aggregate figures of a fan-out.
      *
+     * @param invalid     items whose last answer was not what was asked for ({@link ItemStatus#INVALID})
      * @param efficiency  sum of item latencies / (wall × concurrency): 1.0 means every slot was busy all the time
      * @param attempts    attempts made (retries included, resumed items excluded)
      * @param requestsPerSecond attempts per second of wall time
-     * @param failuresByCause   count of failed and timed-out items by {@link ItemError#causeClass()} (cancelled
+     * @param failuresByCause   count of failed, invalid and timed-out items by {@link ItemError#causeClass()} (cancelled
      *                          items are counted in {@code cancelled} only)
      */
-    public record Summary(int total, int ok, int failed, int cancelled, int timedOut, int resumed, Duration wall,
+    public record Summary(int total, int ok, int failed, int invalid, int cancelled, int timedOut, int resumed, Duration wall,
                           double efficiency, Duration p50, Duration p95, Duration max, long promptTokens,
                           long completionTokens, long attempts, double requestsPerSecond,
                           Map<String, Integer> failuresByCause) {
@@ -115,8 +118,8 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
         public String toString() {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT,
-                    "%d items: %d ok, %d failed, %d timed out, %d cancelled%s in %.2fs (%.1f req/s, efficiency %.2f)%n",
-                    total, ok, failed, timedOut, cancelled, resumed > 0 ? ", " + resumed + " resumed" : "",
+                    "%d items: %d ok, %d failed, %s%d timed out, %d cancelled%s in %.2fs (%.1f req/s, efficiency %.2f)%n",
+                    total, ok, failed, invalid > 0 ? invalid + " invalid, " : "", timedOut, cancelled, resumed > 0 ? ", " + resumed + " resumed" : "",
                     wall.toNanos() / 1e9, requestsPerSecond, efficiency));
             b.append(String.format(Locale.ROOT, "latency p50 %dms, p95 %dms, max %dms; tokens %d prompt + %d completion",
                     p50.toMillis(), p95.toMillis(), max.toMillis(), promptTokens, completionTokens));

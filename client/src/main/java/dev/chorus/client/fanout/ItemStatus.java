@@ -9,5 +9,10 @@ public enum ItemStatus {
     /** The item never ran, or was stopped by {@link FanOutHandle#cancel()} or an interrupt. */
     CANCELLED,
     /** The last attempt outlived the per-item timeout, or the overall deadline stopped it. */
-    TIMED_OUT
+    TIMED_OUT,
+    /**
+     * The server answered every attempt, but the last answer was not what was asked for (an
+     * {@link dev.chorus.client.InvalidAnswerException}: not JSON, or rejected by its schema).
+     */
+    INVALID
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
  * @param done      items that have ended (any status, resumed ones included)
  * @param ok        items that ended {@link ItemStatus#OK}
  * @param failed    items that ended {@link ItemStatus#FAILED} or {@link ItemStatus#TIMED_OUT}
+ * @param invalid   items that ended {@link ItemStatus#INVALID} (answered, but not as asked)
  * @param cancelled items that ended {@link ItemStatus#CANCELLED} (stopped, or never started)
  * @param inFlight  items running now
  * @param requests  attempts started so far (retries included; resumed and never-started items are not requests)
@@ -17,12 +18,12 @@ import java.util.Locale;
  * @param elapsed   time since the start
  * @param finished  true in the last snapshot, sent once when the fan-out has ended
  */
-public record Progress(int total, int done, int ok, int failed, int cancelled, int inFlight, long requests,
+public record Progress(int total, int done, int ok, int failed, int invalid, int cancelled, int inFlight, long requests,
                        double rate, Duration elapsed, boolean finished) {
 
     /** The snapshot of a fan-out of {@code total} items that has not started. */
     public static Progress start(int total) {
-        return new Progress(total, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, false);
+        return new Progress(total, 0, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, false);
     }
 
     /** Fraction done, 0..1 (1 when there are no inputs). */
@@ -32,7 +33,7 @@ public record Progress(int total, int done, int ok, int failed, int cancelled, i
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d/%d done (%d ok, %d failed, %d cancelled), %d in flight, %.1f req/s, %.1fs",
-                done, total, ok, failed, cancelled, inFlight, rate, elapsed.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%d/%d done (%d ok, %d failed, %d invalid, %d cancelled), %d in flight, %.1f req/s, %.1fs",
+                done, total, ok, failed, invalid, cancelled, inFlight, rate, elapsed.toMillis() / 1000.0);
     }
 }

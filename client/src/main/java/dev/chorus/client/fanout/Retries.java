@@ -1,6 +1,7 @@
 package dev.chorus.client.fanout;
 
 import dev.chorus.client.ChorusException;
+import dev.chorus.client.InvalidAnswerException;
 import dev.chorus.client.RateLimitException;
 
 import java.io.IOException;
@@ -8,7 +9,10 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
-/** The default retry decision and the backoff computation of the engine. */
+/**
+ * The default retry decision and the backoff computation of the engine. An invalid answer is
+ * retried at once: the server is fine, the answer was not.
+ */
 final class Retries {
 
     private Retries() {
@@ -33,6 +37,16 @@ final class Retries {
         return false;
     }
 
+    /** True when the server answered, but not what was asked for: asked again at once, without backoff. */
+    static boolean isInvalidAnswer(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InvalidAnswerException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The wait a server asked for, if the failure carries one. */
     static Duration retryAfter(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -45,6 +59,9 @@ final class Retries {
 
     /** Full backoff before attempt {@code attempt + 1}: exponential, capped, jittered, at least the server's Retry-After. */
     static long backoffNanos(int attempt, Duration initial, Duration max, Throwable failure) {
+        if (isInvalidAnswer(failure)) {
+            return 0;
+        }
         long base = initial.toNanos();
         long cap = max.toNanos();
         long exp = attempt >= 62 ? cap : Math.min(cap, base << Math.min(attempt - 1, 30));

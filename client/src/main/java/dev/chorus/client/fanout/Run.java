@@ -63,6 +63,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger ok = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger invalid = new AtomicInteger();
     private final AtomicInteger cancelled = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     /** Items between winning their result slot and returning from the item listener. */
@@ -319,6 +320,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         switch (status) {
             case OK -> ok.incrementAndGet();
             case FAILED, TIMED_OUT -> failed.incrementAndGet();
+            case INVALID -> invalid.incrementAndGet();
             case CANCELLED -> cancelled.incrementAndGet();
         }
         done.incrementAndGet();
@@ -488,7 +490,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                     error = new TimeoutException("attempt " + attempt + " timed out after "
                             + config.itemTimeout.toMillis() + " ms");
                 } else {
-                    status = ItemStatus.FAILED;
+                    status = Retries.isInvalidAnswer(failure) ? ItemStatus.INVALID : ItemStatus.FAILED;
                     error = failure;
                     if (!isRetryable(failure)) {
                         break;
@@ -580,7 +582,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         long elapsed = System.nanoTime() - startNanos;
         long sent = requests.get();
         double rate = elapsed <= 0 ? 0 : sent / (elapsed / 1e9);
-        return new Progress(n, done.get(), ok.get(), failed.get(), cancelled.get(), finished ? 0 : inFlight.get(),
+        return new Progress(n, done.get(), ok.get(), failed.get(), invalid.get(), cancelled.get(), finished ? 0 : inFlight.get(),
                 sent, rate, Duration.ofNanos(elapsed), finished);
     }
 

@@ -227,7 +227,7 @@ public final class OutputSchema {
         if (!errors.isEmpty()) {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < Math.min(MAX_PROBLEMS, errors.size()); i++) {
-                parts.add(oneLine(errors.get(i).toString()));
+                parts.add(problem(errors.get(i)));
             }
             if (errors.size() > MAX_PROBLEMS) {
                 parts.add("and " + (errors.size() - MAX_PROBLEMS) + " more");
@@ -315,6 +315,13 @@ public final class OutputSchema {
             return s;
         }
         return s.substring(firstLine + 1, close).strip();
+    }
+
+    /** One validator error: where (omitted at the root) and what. */
+    private static String problem(Error e) {
+        String where = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+        String what = oneLine(e.getMessage());
+        return where.isEmpty() || where.equals("$") ? what : "at " + where + ": " + what;
     }
 
     static String oneLine(String s) {

@@ -335,7 +335,7 @@ class FanOutTest {
         assertEquals(1, overlap.max.get());
         Progress last = seen.get(seen.size() - 1);
         assertTrue(last.finished());
-        assertEquals(new Progress(200, 200, 200, 0, 0, 0, 200, last.rate(), last.elapsed(), true), last);
+        assertEquals(new Progress(200, 200, 200, 0, 0, 0, 0, 200, last.rate(), last.elapsed(), true), last);
         assertEquals(1, seen.stream().filter(Progress::finished).count());
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(seen.get(i).done() >= seen.get(i - 1).done());

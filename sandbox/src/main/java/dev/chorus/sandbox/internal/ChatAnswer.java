@@ -56,6 +56,7 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
         }
         int promptTokens = 0;
         String lastUser = "";
+        String firstUser = null;
         List<String> systemTexts = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
@@ -67,6 +68,9 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
             promptTokens += words(text);
             if (role.asText().equals("user")) {
                 lastUser = text;
+                if (firstUser == null) {
+                    firstUser = text;
+                }
             } else if (role.asText().equals("system")) {
                 systemTexts.add(text);
             }
@@ -97,8 +101,11 @@ record ChatAnswer(String model, String content, String finishReason, int promptT
                 throw ApiError.invalid("response_format.json_schema.schema",
                         "'response_format.json_schema.schema' must be a JSON Schema object.");
             }
+            // From the first user message: the task. A re-ask that follows an invalid answer gets the
+            // document the task calls for, as a model that mends its answer would give.
+            String task = firstUser == null ? "" : firstUser;
             JsonNode schema = StructuredAnswer.schemaOf(format, systemTexts);
-            content = broken ? StructuredAnswer.broken(schema, lastUser) : StructuredAnswer.content(schema, lastUser);
+            content = broken ? StructuredAnswer.broken(schema, task) : StructuredAnswer.content(schema, task);
         } else {
             content = broken ? "Sure! Here is what you asked for: {" : PREFIX + lastUser;
         }

@@ -232,13 +232,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void chat(Exchange ex, Behavior b) {
+        if (!ex.method.equals("POST")) {
+            throw ApiError.methodNotAllowed(ex.method, ex.path(), "POST");
+        }
         answer(ex, ChatAnswer.of(ex.body, false, b.jsonSchema()));
     }
 
     private void answer(Exchange ex, ChatAnswer answer) {
-        if (!ex.method.equals("POST")) {
-            throw ApiError.methodNotAllowed(ex.method, ex.path(), "POST");
-        }
         String id = "chatcmpl-" + ex.requestId;
         if (answer.stream()) {
             ex.stream(answer.sseEvents(id, now()), -1);

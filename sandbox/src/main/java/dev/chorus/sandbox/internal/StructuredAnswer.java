@@ -19,8 +19,8 @@ import java.util.UUID;
  * from the prompt.
  *
  * <ul>
- *   <li>{@code json_schema}: a document that conforms to the schema. Strings are made of the
- *       prompt's words, numbers and booleans come from a hash of the prompt and the field's path,
+ *   <li>{@code json_schema}: a document that conforms to the schema, derived from the first user
+ *       message (the task). Strings are made of its words, numbers and booleans come from a hash of the prompt and the field's path,
  *       an enum value is picked by that hash, an array has one to three items (within
  *       minItems/maxItems), nested objects are filled the same way, {@code $ref}s are followed,
  *       a nullable field gets its non-null form.</li>
@@ -63,18 +63,18 @@ final class StructuredAnswer {
         return null;
     }
 
-    /** The content answering {@code lastUser} for {@code schema} (null: a small echo object). */
-    static String content(JsonNode schema, String lastUser) {
+    /** The content answering {@code task} for {@code schema} (null: a small echo object). */
+    static String content(JsonNode schema, String task) {
         if (schema == null) {
-            return Json.string(NODES.objectNode().put("echo", lastUser));
+            return Json.string(NODES.objectNode().put("echo", task));
         }
-        return Json.string(generate(schema, schema, new Source(lastUser), "$", 0));
+        return Json.string(generate(schema, schema, new Source(task), "$", 0));
     }
 
     /** Content that breaks {@code schema}: not JSON for even hashes, a missing or mistyped field for odd ones. */
-    static String broken(JsonNode schema, String lastUser) {
-        long h = hash(lastUser, "broken");
-        JsonNode good = schema == null ? null : generate(schema, schema, new Source(lastUser), "$", 0);
+    static String broken(JsonNode schema, String task) {
+        long h = hash(task, "broken");
+        JsonNode good = schema == null ? null : generate(schema, schema, new Source(task), "$", 0);
         if ((h & 1) == 0 || good == null || !good.isObject() || good.isEmpty()) {
             String start = good == null ? "{\"echo\": " : good.toString();
             return "Here is the JSON you asked for: " + start.substring(0, Math.max(1, start.length() / 2));
