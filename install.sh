@@ -47,13 +47,20 @@ ln -sf "$DEST/bin/chorus" "$BIN_DIR/chorus"
 say "installing the kernelspec 'chorus' (Java (Chorus))"
 CHORUS_JAVA="$CHORUS_JAVA_HOME/bin/java" "$DEST/bin/chorus" kernelspec install --user --java "$CHORUS_JAVA_HOME/bin/java"
 
-say "running notebooks/00-quickstart.ipynb headless"
+say "running notebooks/00-quickstart.ipynb headless, against the embedded sandbox"
 OUT_DIR="$DEST/executed"
 mkdir -p "$OUT_DIR"
-( cd "$CHORUS_ROOT/notebooks" && "$CHORUS_PYTHON" -m jupyter nbconvert --to notebook --execute \
+# The check of the install sends nothing to a paid endpoint, whatever this shell has set, and keeps
+# its sandbox answers out of the user's response cache.
+QUICK_CACHE="$(mktemp -d)"
+( cd "$CHORUS_ROOT/notebooks" \
+  && env -u EVOLUTION_KEY_ID -u EVOLUTION_SECRET -u EVOLUTION_BASE_URL -u EVOLUTION_TOKEN_URL \
+       -u OPENAI_API_KEY -u OPENAI_BASE_URL -u CHORUS_MODEL XDG_CACHE_HOME="$QUICK_CACHE" \
+     "$CHORUS_PYTHON" -m jupyter nbconvert --to notebook --execute \
     --ExecutePreprocessor.kernel_name=chorus --ExecutePreprocessor.timeout=300 \
     --output-dir "$OUT_DIR" 00-quickstart.ipynb >/dev/null 2>"$OUT_DIR/nbconvert.log" ) \
-  || { cat "$OUT_DIR/nbconvert.log" >&2; die "the quickstart notebook failed (log above)"; }
+  || { rm -rf "$QUICK_CACHE"; cat "$OUT_DIR/nbconvert.log" >&2; die "the quickstart notebook failed (log above)"; }
+rm -rf "$QUICK_CACHE"
 
 cat <<MSG
 case ":$PATH:" in *":$BIN_DIR:"*) ;; *) echo "  add $BIN_DIR to PATH to type chorus alone." ;; esac

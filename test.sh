@@ -24,5 +24,8 @@ CHORUS_JAVA="$CHORUS_JAVA_HOME/bin/java" "$DIST/bin/chorus" kernelspec install \
   --prefix "$WORK/prefix" --java "$CHORUS_JAVA_HOME/bin/java" >/dev/null
 export JUPYTER_PATH="$WORK/prefix/share/jupyter"
 export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" IPYTHONDIR="$WORK/ipython"
+# After the kernelspec (its class-data archive stays in the user's cache): the kernels' response
+# cache is this run's own, so no test sees answers of another run.
+export XDG_CACHE_HOME="$WORK/cache"
 export CHORUS_ROOT CHORUS_DIST="$DIST" CHORUS_JAVA_HOME
 (cd "$CHORUS_ROOT" && "$CHORUS_PYTHON" -m pytest -q -p no:cacheprovider --durations=12 tests)

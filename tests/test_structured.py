@@ -14,14 +14,19 @@ List<String> texts = List.of("The soup was cold but the staff were lovely",
 """
 
 
+def start(kernel, sandbox="%sandbox start"):
+    """A sandbox with the given behaviour, a fresh client, and the Review record."""
+    kernel.ok(sandbox)
+    kernel.ok("%client --new")
+    kernel.ok(REVIEW)
+
+
 def value(kernel, expr):
     return text_of(kernel.ok(expr), kinds=("execute_result",)).strip().strip('"')
 
 
 def test_a_record_in_a_cell_gives_typed_columns(kernel, tmp_path):
-    kernel.ok("%sandbox start --latency 0ms")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel, "%sandbox start --latency 0ms")
     msgs = kernel.ok("%%fanout --over texts --schema Review --concurrency 4\nReview this visit: {it}")
     shown = text_of(msgs)
     assert "4 items: 4 ok, 0 failed" in shown, shown
@@ -48,9 +53,7 @@ def test_a_record_in_a_cell_gives_typed_columns(kernel, tmp_path):
 
 
 def test_an_answer_that_stays_invalid_is_a_row_with_its_raw_text(kernel):
-    kernel.ok("%sandbox start --fail-rate 1 --faults invalid-json")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel, "%sandbox start --fail-rate 1 --faults invalid-json")
     msgs = kernel.ok("%%fanout --over texts --schema Review --retries 1\n{it}")
     assert "4 items: 0 ok, 0 failed, 4 invalid, 0 timed out" in text_of(msgs), text_of(msgs)
     assert value(kernel, 'results.stringColumn("status").countOccurrences("invalid")') == "4"
@@ -62,18 +65,14 @@ def test_an_answer_that_stays_invalid_is_a_row_with_its_raw_text(kernel):
 
 
 def test_invalid_answers_are_asked_again_until_valid(kernel):
-    kernel.ok("%sandbox start --fail-rate 0.5 --faults invalid-json --seed 3")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel, "%sandbox start --fail-rate 0.5 --faults invalid-json --seed 3")
     msgs = kernel.ok("%%fanout --over texts --schema Review --retries 8\n{it}")
     assert "4 items: 4 ok" in text_of(msgs), text_of(msgs)
     assert float(value(kernel, 'results.intColumn("attempts").sum()')) > 4
 
 
 def test_a_server_without_json_schema_gets_json_object(kernel):
-    kernel.ok("%sandbox start --no-json-schema")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel, "%sandbox start --no-json-schema")
     msgs = kernel.ok("%%fanout --over texts --schema Review\n{it}")
     shown = text_of(msgs)
     assert "4 items: 4 ok" in shown, shown
@@ -81,9 +80,7 @@ def test_a_server_without_json_schema_gets_json_object(kernel):
 
 
 def test_prompt_binds_an_instance_of_the_record(kernel):
-    kernel.ok("%sandbox start")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel)
     msgs = kernel.ok("%%prompt --schema Review --out r\nReview: a quiet hotel by the sea")
     shown = text_of(msgs)
     assert "summary" in shown and "1 request" in shown, shown
@@ -106,9 +103,7 @@ def test_a_json_schema_in_a_variable_and_a_bad_schema(kernel):
 
 
 def test_the_java_twin_returns_the_table_and_the_records(kernel):
-    kernel.ok("%sandbox start")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel)
     kernel.ok('var res = dev.chorus.magics.Chorus.fanout("Review: {it}", texts, Review.class, "--concurrency 2");')
     assert value(kernel, "res.values().size()") == "4"
     assert value(kernel, "res.values().get(0).getClass().getSimpleName()") == "Review"
@@ -116,9 +111,7 @@ def test_the_java_twin_returns_the_table_and_the_records(kernel):
 
 
 def test_a_checkpoint_resumes_structured_rows(kernel, tmp_path):
-    kernel.ok("%sandbox start")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel)
     ckpt = tmp_path / "reviews.jsonl"
     kernel.ok(f"%%fanout --over texts --schema Review --checkpoint {ckpt}\n{{it}}")
     first = value(kernel, 'String.join("|", results.stringColumn("summary").asList())')
@@ -130,9 +123,7 @@ def test_a_checkpoint_resumes_structured_rows(kernel, tmp_path):
 
 def test_a_background_fanout_fills_typed_columns(kernel):
     import time
-    kernel.ok("%sandbox start --latency 50ms")
-    kernel.ok("%client --new")
-    kernel.ok(REVIEW)
+    start(kernel, "%sandbox start --latency 50ms")
     kernel.ok("%%fanout --over texts --schema Review --background --concurrency 2 --out later\n{it}")
     deadline = time.monotonic() + 30
     while value(kernel, 'later.stringColumn("status").countOccurrences("ok")') != "4":

@@ -39,7 +39,8 @@ public class FanOutBench {
         }
         Chorus.environment(Map.of());
         Chorus.client("--base-url " + baseUrl + " --api-key sk-bench --model bench");
-        String options = "--concurrency " + c + " --retries 0";
+        // --no-cache: every round asks the same prompts, and this measures sending them, not the cache.
+        String options = "--concurrency " + c + " --retries 0 --no-cache";
         // Warm-up: the same shape, so the JIT, the connection pool and the server are warm.
         int w = warmup >= 0 ? warmup : Math.min(n, Math.max(2 * c, 2000));
         if (w > 0) {

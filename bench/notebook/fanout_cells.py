@@ -77,7 +77,8 @@ def cells(lang, base, n, c, setup=True):
             out.append(f"%client --base-url {base} --api-key sk-bench --model bench")
         out.append(f'List<String> xs = java.util.stream.IntStream.range(0, {n})'
                    '.mapToObj(i -> "prompt " + i).toList();')
-        out.append(f"%%fanout --over xs --concurrency {c}\n{{it}}")
+        # --no-cache: the runs repeat the same prompts, and this measures sending them, not the cache.
+        out.append(f"%%fanout --over xs --concurrency {c} --no-cache\n{{it}}")
     else:
         if setup:
             out.append(PY_SETUP.format(base=base))

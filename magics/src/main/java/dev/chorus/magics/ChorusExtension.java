@@ -8,7 +8,7 @@ import org.dflib.jjava.jupyter.kernel.display.Renderer;
 
 /**
  * The Chorus Jupyter extension: registers {@code %client}, {@code %%prompt}, {@code %%fanout} and
- * {@code %fanout}, {@code %table}, {@code %sandbox}, and the renderers for Tablesaw tables,
+ * {@code %fanout}, {@code %table}, {@code %sandbox}, {@code %cache}, and the renderers for Tablesaw tables,
  * fan-out progress, summaries and timelines. Loaded by any jjava kernel through
  * {@code META-INF/services/org.dflib.jjava.jupyter.Extension}.
  *
@@ -35,7 +35,8 @@ public final class ChorusExtension implements Extension {
                 .registerCellMagic("fanout", fanout)
                 .registerLineMagic("fanout", fanout)
                 .registerLineMagic("table", new TableMagic(session))
-                .registerLineMagic("sandbox", new SandboxMagic(session));
+                .registerLineMagic("sandbox", new SandboxMagic(session))
+                .registerLineMagic("cache", new CacheMagic(session));
     }
 
     @Override

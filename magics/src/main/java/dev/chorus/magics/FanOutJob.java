@@ -12,6 +12,9 @@ import dev.chorus.client.fanout.CheckpointCodec;
 import dev.chorus.client.fanout.FanOut;
 import dev.chorus.client.fanout.FanOutHandle;
 import dev.chorus.client.fanout.ItemContext;
+import dev.chorus.client.fanout.ItemResult;
+import dev.chorus.client.fanout.ItemTask;
+import dev.chorus.client.fanout.Known;
 import dev.chorus.client.fanout.ProgressListener;
 import dev.chorus.client.structured.OutputSchema;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,17 +68,24 @@ final class FanOutJob {
      * @param timeout     per attempt, or null
      * @param deadline    for the whole run, or null
      * @param checkpoint  the JSONL file finished rows are appended to and resumed from, or null
+     * @param cache       the response cache answers are looked up in and stored to, or null
+     * @param refresh     ask again even when an answer is cached (and store the new one)
      */
-    record Settings(int concurrency, Double rps, int retries, Duration timeout, Duration deadline, Path checkpoint) {
+    record Settings(int concurrency, Double rps, int retries, Duration timeout, Duration deadline, Path checkpoint,
+                    ResponseCache cache, boolean refresh) {
     }
 
     /**
      * What a row's request brought back: the answer's text and, with a schema, its checked JSON.
      *
-     * @param text the content as received
-     * @param json the validated (and unwrapped) JSON, or null without a schema
+     * @param text   the content as received
+     * @param json   the validated (and unwrapped) JSON, or null without a schema
+     * @param shared true when another row of the run sent the identical request and this row took its answer
      */
-    record Answer(String text, JsonNode json) {
+    record Answer(String text, JsonNode json, boolean shared) {
+        Answer(String text, JsonNode json) {
+            this(text, json, false);
+        }
     }
 
     /** The invalid answer a row's next attempt mends. */
@@ -91,6 +102,12 @@ final class FanOutJob {
     private final FanOut<Row, Answer> engine;
     private final Map<Integer, Feedback> feedback = new ConcurrentHashMap<>();
     private final AtomicBoolean fallback = new AtomicBoolean();
+    private final ResponseCache cache;
+    /** Each row's cache key, or null without a cache. */
+    private final String[] keys;
+    /** At temperature 0 identical requests are sent once: the first row's answer, by key. */
+    private final Map<String, CompletableFuture<Answer>> inFlight;
+    private final int cachedRows;
 
     /**
      * @param template the request every row's is made from: its last message is replaced by the row's prompt
@@ -103,11 +120,30 @@ final class FanOutJob {
         this.rows = List.copyOf(rows);
         this.table = Objects.requireNonNull(table, "table");
         this.schema = table.schema();
+        this.cache = settings.cache();
         FanOut.Builder<Row, Answer> b = FanOut.<Row, Answer>builder()
                 .concurrency(settings.concurrency())
                 .retries(settings.retries())
                 .key(Row::prompt)
-                .onItem(table::fill);
+                .onItem(this::ended);
+        if (cache != null) {
+            keys = new String[this.rows.size()];
+            for (Row row : this.rows) {
+                ChatRequest asked = request(row.prompt());
+                keys[row.index()] = ResponseCache.key(client.baseUrl(), schema == null ? asked : schema.request(asked, false));
+            }
+            Map<String, ResponseCache.Entry> hits = settings.refresh() ? Map.of() : cache.getAll(List.of(keys));
+            cachedRows = (int) java.util.Arrays.stream(keys).filter(hits::containsKey).count();
+            if (!hits.isEmpty()) {
+                b.known(row -> known(hits.get(keys[row.index()])));
+            }
+            Double t = template.temperature();
+            inFlight = t != null && t == 0 ? new ConcurrentHashMap<>() : null;
+        } else {
+            keys = null;
+            cachedRows = 0;
+            inFlight = null;
+        }
         if (settings.rps() != null) {
             b.requestsPerSecond(settings.rps());
         }
@@ -128,7 +164,64 @@ final class FanOutJob {
 
     /** Starts sending and returns at once; the table fills as rows end. */
     FanOutHandle<Row, Answer> start() {
-        return engine.start(rows, schema == null ? this::text : this::structured);
+        ItemTask<Row, Answer> ask = schema == null ? this::text : this::structured;
+        return engine.start(rows, inFlight == null ? ask : (row, ctx) -> once(row, ctx, ask));
+    }
+
+    /** Rows whose answer the cache holds (before the run; none with {@code --refresh}). */
+    int cachedRows() {
+        return cachedRows;
+    }
+
+    /** Writes the answers still queued for the cache (call when the run has ended). */
+    void flush() {
+        if (cache != null) {
+            cache.flush();
+        }
+    }
+
+    private void ended(ItemResult<Row, Answer> r) {
+        table.fill(r);
+        if (cache != null && r.ok() && !r.cached() && !r.resumed() && r.value() != null && !r.value().shared()) {
+            cache.put(keys[r.index()], new ResponseCache.Entry(r.value().text(), r.promptTokens(),
+                    r.completionTokens(), r.latency().toMillis()));
+        }
+    }
+
+    /** A cached answer as the engine's known value: checked again against the schema (an invalid one runs). */
+    private Known<Answer> known(ResponseCache.Entry e) {
+        if (e == null) {
+            return null;
+        }
+        Answer a = new Answer(e.content(), schema == null ? null : schema.check(e.content(), null));
+        return new Known<>(a, Duration.ofMillis(e.latencyMs()), e.promptTokens(), e.completionTokens());
+    }
+
+    /**
+     * At temperature 0: the first row with a given request sends it; rows with the identical request
+     * wait for that answer instead of sending their own (if it fails, they send their own).
+     */
+    private Answer once(Row row, ItemContext ctx, ItemTask<Row, Answer> ask) throws Exception {
+        String key = keys[row.index()];
+        CompletableFuture<Answer> mine = new CompletableFuture<>();
+        CompletableFuture<Answer> first = inFlight.putIfAbsent(key, mine);
+        if (first != null) {
+            try {
+                Answer a = first.get();
+                return new Answer(a.text(), a.json(), true);
+            } catch (java.util.concurrent.ExecutionException leaderFailed) {
+                return ask.call(row, ctx);
+            }
+        }
+        try {
+            Answer a = ask.call(row, ctx);
+            mine.complete(a);
+            return a;
+        } catch (Exception | Error e) {
+            inFlight.remove(key, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     /** True once the server refused json_schema and rows were asked with json_object instead. */

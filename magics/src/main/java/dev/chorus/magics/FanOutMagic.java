@@ -39,18 +39,20 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--schema R] [--concurrency N] [--rps R] [--retries N]
                             [--timeout D] [--deadline D] [--model M] [--system TEXT] [--max-tokens N]
                             [--temperature T] [--out VAR] [--checkpoint FILE.jsonl] [--background]
+                            [--no-cache | --refresh]
                    %fanout status | cancel
               Without --over each non-empty body line is one prompt; with --over the body is a template
               filled from each row ({column}; {it} for a list of strings). Results: a table bound to VAR
               (default results). --schema R (a record, class or enum, a variable holding a JSON Schema,
               or a .json file) asks for JSON of that shape and gives one typed column per field.
-              Durations: 500ms, 30s, 2m. --checkpoint resumes from finished rows.
+              Answers are cached: running the cell again sends only what is not cached (--no-cache skips
+              the cache, --refresh asks again). Durations: 500ms, 30s, 2m. --checkpoint resumes.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
             value("over", "VAR|FILE"), value("schema", "R"), value("concurrency", "N"), value("rps", "R"), value("retries", "N"),
             value("timeout", "D"), value("deadline", "D"), value("model", "M"), value("system", "TEXT"),
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
-            value("checkpoint", "FILE.jsonl"), flag("background"));
+            value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"));
     static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 1);
 
     private final Session session;
@@ -74,7 +76,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     /** A parsed {@code %%fanout} call. */
     record Call(Options options, String over, String schema, Integer concurrency, Double rps, Integer retries, Duration timeout,
                 Duration deadline, String model, String system, Integer maxTokens, Double temperature, String out,
-                Path checkpoint, boolean background) {
+                Path checkpoint, boolean background, boolean noCache, boolean refresh) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             String checkpoint = o.string("checkpoint", null);
@@ -82,7 +84,8 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
                     o.nonNegativeInt("retries", null), o.duration("timeout", null), o.duration("deadline", null),
                     o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
                     o.number("temperature", null, 0, 2), o.variable("out", "results"),
-                    checkpoint == null ? null : Path.of(checkpoint), o.flag("background"));
+                    checkpoint == null ? null : Path.of(checkpoint), o.flag("background"), o.flag("no-cache"),
+                    o.flag("refresh"));
         }
     }
 
@@ -231,7 +234,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         ChatClient client = ClientMagic.require(session, bind ? notebook : null);
         Session.Defaults defaults = session.defaults();
         PromptMagic.Call promptCall = new PromptMagic.Call(c.options(), c.model(), c.system(), c.maxTokens(),
-                c.temperature(), null, false, null);
+                c.temperature(), null, false, null, false, false);
         String model = promptCall.model(client, session);
         ChatRequest template = promptCall.request("-", client, session).toBuilder().model(model).build();
         if (c.background() && session.background() != null && !session.background().done()) {
@@ -246,7 +249,8 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
                 c.rps() != null ? c.rps() : defaults.rps(),
                 c.retries() != null ? c.retries() : defaults.retries() != null ? defaults.retries() : 2,
                 c.timeout() != null ? c.timeout() : defaults.timeout(),
-                c.deadline(), c.checkpoint());
+                c.deadline(), c.checkpoint(), ResponseCache.forCall(session, c.options(), c.noCache(), c.refresh(), notebook),
+                c.refresh());
         ResultTable results = new ResultTable(c.out(), inputs, prompts, schema);
         FanOutDisplay display = notebook == null ? null : new FanOutDisplay(notebook, label, rows.size());
         FanOutHandle<FanOutJob.Row, FanOutJob.Answer> handle;
@@ -273,6 +277,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label, job);
             session.background(bg);
             handle.completion().whenComplete((r, e) -> {
+                job.flush();
                 if (r != null && display != null) {
                     // In place: the cell that started the run shows how it ended, whichever cell runs now.
                     display.replace(status(bg));
@@ -287,6 +292,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
 
         FanOutResult<FanOutJob.Row, FanOutJob.Answer> result = handle.await();
         boolean interrupted = Thread.interrupted() || result.cancelled();
+        job.flush();
         if (display != null) {
             display.finish(result, handle.progress(), results, variable, c.checkpoint(), job.fellBack());
         }

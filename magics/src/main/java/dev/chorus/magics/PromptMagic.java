@@ -3,6 +3,7 @@ package dev.chorus.magics;
 import static dev.chorus.magics.OptionSchema.flag;
 import static dev.chorus.magics.OptionSchema.value;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.client.ChatChunk;
 import dev.chorus.client.ChatClient;
 import dev.chorus.client.ChatCompletion;
@@ -38,15 +39,16 @@ import tech.tablesaw.api.Table;
 final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
-                     [--schema R]
+                     [--schema R] [--no-cache | --refresh]
               The cell body is the prompt; {name} is replaced by the notebook variable name ({{ and }} for braces).
               The answer streams into the output and is bound to VAR (default answer). With --schema R (a record,
               class or enum, a variable holding a JSON Schema, or a .json file) the answer is JSON of that shape,
-              validated, shown as a one-row table and bound as an R (a Map for a JSON Schema).
+              validated, shown as a one-row table and bound as an R (a Map for a JSON Schema). A cached answer
+              is shown at once (--no-cache skips the cache, --refresh asks again).
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%prompt", USAGE, 0,
             value("model", "M"), value("system", "TEXT"), value("max-tokens", "N"), value("temperature", "T"),
-            value("out", "VAR"), flag("no-stream"), value("schema", "R"));
+            value("out", "VAR"), flag("no-stream"), value("schema", "R"), flag("no-cache"), flag("refresh"));
     private static final long UPDATE_EVERY_NANOS = 100_000_000L;
 
     private final Session session;
@@ -74,12 +76,12 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
 
     /** A parsed {@code %%prompt} call. */
     record Call(Options options, String model, String system, Integer maxTokens, Double temperature, String out,
-                boolean stream, String schema) {
+                boolean stream, String schema, boolean noCache, boolean refresh) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             return new Call(o, o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
                     o.number("temperature", null, 0, 2), o.variable("out", "answer"), !o.flag("no-stream"),
-                    o.string("schema", null));
+                    o.string("schema", null), o.flag("no-cache"), o.flag("refresh"));
         }
 
         ChatRequest request(String prompt, ChatClient client, Session session) {
@@ -120,11 +122,29 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
         String prompt = fill(call.options(), body, notebook);
         ChatClient client = ClientMagic.require(session, notebook);
         ChatRequest request = call.request(prompt, client, session);
-        if (call.schema() != null) {
-            structured(call, SchemaArg.resolve(call.schema(), notebook, call.options()), client, request, notebook);
+        OutputSchema schema = call.schema() == null ? null : SchemaArg.resolve(call.schema(), notebook, call.options());
+        ResponseCache cache = ResponseCache.forCall(session, call.options(), call.noCache(), call.refresh(), notebook);
+        String key = cache == null ? null
+                : ResponseCache.key(client.baseUrl(), schema == null ? request : schema.request(request, false));
+        ResponseCache.Entry hit = cache == null || call.refresh() ? null : cache.get(key);
+        if (schema != null) {
+            structured(call, schema, client, request, notebook, cache, key, hit);
+            return null;
+        }
+        if (hit != null) {
+            Reply r = new Reply(hit.content(), hit.latencyMs(), new Usage((int) hit.promptTokens(),
+                    (int) hit.completionTokens(), (int) (hit.promptTokens() + hit.completionTokens())), false, true);
+            notebook.display(r.display());
+            notebook.bind(call.out(), "String", r.text());
             return null;
         }
         Reply reply = call.stream() ? stream(call, client, request, notebook) : once(call, client, request, notebook);
+        if (cache != null && !reply.interrupted()) {
+            long p = reply.usage() == null ? 0 : reply.usage().promptTokens();
+            long c = reply.usage() == null ? 0 : reply.usage().completionTokens();
+            cache.put(key, new ResponseCache.Entry(reply.text(), p, c, reply.millis()));
+            cache.flush();
+        }
         notebook.bind(call.out(), "String", reply.text());
         if (reply.interrupted()) {
             Thread.currentThread().interrupt();
@@ -135,11 +155,16 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
     }
 
     /** What the model said and how long it took. */
-    record Reply(String text, long millis, Usage usage, boolean interrupted) {
+    record Reply(String text, long millis, Usage usage, boolean interrupted, boolean cached) {
+        Reply(String text, long millis, Usage usage, boolean interrupted) {
+            this(text, millis, usage, interrupted, false);
+        }
+
         String footer() {
             String tokens = usage == null ? "tokens not reported"
                     : usage.promptTokens() + " prompt + " + usage.completionTokens() + " completion tokens";
-            return String.format(Locale.ROOT, "— %d ms · %s%s", millis, tokens, interrupted ? " · interrupted" : "");
+            return String.format(Locale.ROOT, "— %s%d ms · %s%s", cached ? "from cache, first answered in " : "",
+                    millis, tokens, interrupted ? " · interrupted" : "");
         }
 
         DisplayData display() {
@@ -156,8 +181,23 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
      * invalid), shows it as a one-row table with a footer, and binds it as the schema's type (a
      * {@code Map} for a JSON Schema; the value itself when the schema's root is not an object).
      */
-    private void structured(Call call, OutputSchema schema, ChatClient client, ChatRequest request, Notebook notebook) {
+    private void structured(Call call, OutputSchema schema, ChatClient client, ChatRequest request, Notebook notebook,
+                            ResponseCache cache, String key, ResponseCache.Entry hit) {
         long t0 = System.nanoTime();
+        if (hit != null) {
+            JsonNode json = null;
+            try {
+                json = schema.check(hit.content(), null);
+            } catch (InvalidAnswerException stale) {
+                // not valid for this schema any more: ask again below
+            }
+            if (json != null) {
+                String footer = String.format(Locale.ROOT, "— from cache, first answered in %d ms · %d prompt + %d"
+                        + " completion tokens", hit.latencyMs(), hit.promptTokens(), hit.completionTokens());
+                show(call, schema, json, footer, notebook);
+                return;
+            }
+        }
         StructuredCompletion<Object> r;
         try {
             r = client.chat().completions().create(request, schema, Object.class, RequestOptions.DEFAULT);
@@ -171,23 +211,34 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
             }
             throw call.options().failed(e.getMessage());
         }
+        Usage usage = r.completion().usage();
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        String footer = String.format(Locale.ROOT, "— %d ms · %s · %s%s", millis,
+                usage == null ? "tokens not reported"
+                        : usage.promptTokens() + " prompt + " + usage.completionTokens() + " completion tokens",
+                r.requests() == 1 ? "1 request" : r.requests() + " requests",
+                r.fellBack() ? " · json_object (the server refused json_schema)" : "");
+        show(call, schema, r.json(), footer, notebook);
+        if (cache != null) {
+            cache.put(key, new ResponseCache.Entry(r.completion().content(), usage == null ? 0 : usage.promptTokens(),
+                    usage == null ? 0 : usage.completionTokens(), millis));
+            cache.flush();
+        }
+    }
+
+    /** Shows a structured answer as a one-row table with {@code footer}, and binds it. */
+    private void show(Call call, OutputSchema schema, JsonNode json, String footer, Notebook notebook) {
         Object value;
         try {
-            value = schema.value(r.json());
+            value = schema.value(json);
         } catch (IllegalArgumentException e) {
             throw call.options().failed(e.getMessage());
         }
         TablesawStartup.ensure();
         TypedColumns columns = new TypedColumns(schema, 1, java.util.Set.of());
-        columns.set(0, r.json());
+        columns.set(0, json);
         Table table = Table.create(schema.name());
         columns.columns().forEach(table::addColumns);
-        Usage usage = r.completion().usage();
-        String footer = String.format(Locale.ROOT, "— %d ms · %s · %s%s", (System.nanoTime() - t0) / 1_000_000,
-                usage == null ? "tokens not reported"
-                        : usage.promptTokens() + " prompt + " + usage.completionTokens() + " completion tokens",
-                r.requests() == 1 ? "1 request" : r.requests() + " requests",
-                r.fellBack() ? " · json_object (the server refused json_schema)" : "");
         DisplayData shown = notebook.render(table);
         if (shown == null) {
             shown = new DisplayData();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -18,8 +19,10 @@ import tech.tablesaw.columns.Column;
 /**
  * The result table of a fan-out, created with one row per input (status {@code pending}) and
  * filled in place as items end (the engine pushes each one to {@link #fill}): the input columns,
- * then prompt, answer, status, error, latency_ms, attempts, prompt_tokens, completion_tokens,
- * start_ms, end_ms. With a schema, {@code answer} gives way to one typed column per field of the
+ * then prompt, answer, status, error, cached, latency_ms, attempts, prompt_tokens, completion_tokens,
+ * start_ms, end_ms. A cached row sent nothing: its answer came from the response cache (or, at
+ * temperature 0, from another row of the run with the identical request), with the latency and
+ * tokens of the request that produced it. With a schema, {@code answer} gives way to one typed column per field of the
  * schema ({@link TypedColumns}), and {@code raw} (the text as received) follows {@code error}; an
  * invalid answer's row has status {@code invalid}, the validator's message and the raw text.
  *
@@ -30,7 +33,7 @@ import tech.tablesaw.columns.Column;
  * notebook reads it. Never fails on data: a value that does not fit is shown as text.
  */
 final class ResultTable {
-    static final List<String> RESULT_COLUMNS = List.of("prompt", "answer", "status", "error", "raw", "latency_ms",
+    static final List<String> RESULT_COLUMNS = List.of("prompt", "answer", "status", "error", "raw", "cached", "latency_ms",
             "attempts", "prompt_tokens", "completion_tokens", "start_ms", "end_ms");
 
     private final Table table;
@@ -41,6 +44,7 @@ final class ResultTable {
     private final StringColumn answer;
     private final StringColumn status;
     private final StringColumn error;
+    private final BooleanColumn cached;
     private final LongColumn latency;
     private final IntColumn attempts;
     private final LongColumn promptTokens;
@@ -91,6 +95,7 @@ final class ResultTable {
             status.set(i, "pending");
         }
         error = StringColumn.create("error", n);
+        cached = BooleanColumn.create("cached", n);
         latency = LongColumn.create("latency_ms", n);
         attempts = IntColumn.create("attempts", n);
         promptTokens = LongColumn.create("prompt_tokens", n);
@@ -98,6 +103,7 @@ final class ResultTable {
         start = LongColumn.create("start_ms", n);
         end = LongColumn.create("end_ms", n);
         for (int i = 0; i < n; i++) {
+            cached.setMissing(i);
             latency.setMissing(i);
             attempts.setMissing(i);
             promptTokens.setMissing(i);
@@ -106,10 +112,10 @@ final class ResultTable {
             end.setMissing(i);
         }
         if (typed == null) {
-            table.addColumns(answer, status, error);
+            table.addColumns(answer, status, error, cached);
         } else {
             typed.columns().forEach(table::addColumns);
-            table.addColumns(status, error, raw);
+            table.addColumns(status, error, raw, cached);
         }
         table.addColumns(latency, attempts, promptTokens, completionTokens, start, end);
         filled = new boolean[n];
@@ -140,6 +146,7 @@ final class ResultTable {
                 raw.set(i, a.text());
             }
             status.set(i, r.status().name().toLowerCase(Locale.ROOT));
+            cached.set(i, r.cached() || a != null && a.shared());
             if (r.error() != null && r.status() == ItemStatus.INVALID
                     && r.error().exception() instanceof InvalidAnswerException invalid) {
                 error.set(i, invalid.problem());
@@ -148,6 +155,10 @@ final class ResultTable {
                 }
             } else if (r.error() != null) {
                 error.set(i, r.error().message());
+            }
+            if (r.cached()) {
+                // Sent nothing now: the latency of the request that produced the answer.
+                latency.set(i, r.latency().toMillis());
             }
             if (r.start() != null) {
                 latency.set(i, r.latency().toMillis());

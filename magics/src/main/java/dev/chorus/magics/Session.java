@@ -33,6 +33,7 @@ final class Session implements AutoCloseable {
     private String origin;
     private Sandbox sandbox;
     private BackgroundFanOut background;
+    private ResponseCache cache;
 
     synchronized Map<String, String> env() {
         return env;
@@ -83,7 +84,43 @@ final class Session implements AutoCloseable {
         this.background = background;
     }
 
-    /** Closes the client, the background fan-out and the sandbox. */
+    /**
+     * The response cache, opened on first use in {@code $XDG_CACHE_HOME/chorus} (the session's
+     * environment, else the process's; else {@code ~/.cache/chorus}), bounded by
+     * {@code CHORUS_CACHE_MAX_MB} (default 512); reopened when that folder changes.
+     *
+     * @throws IllegalArgumentException when {@code CHORUS_CACHE_MAX_MB} is not a positive number
+     * @throws IllegalStateException    with a one-line reason when the file cannot be opened
+     */
+    synchronized ResponseCache cache() {
+        java.nio.file.Path dir = ResponseCache.defaultDir(name -> {
+            String v = env.get(name);
+            return v != null ? v : System.getenv(name);
+        });
+        if (cache != null && cache.file().getParent().equals(dir)) {
+            return cache;
+        }
+        if (cache != null) {
+            cache.close();
+        }
+        long max = ResponseCache.DEFAULT_MAX_BYTES;
+        String mb = getenv("CHORUS_CACHE_MAX_MB");
+        if (mb != null && !mb.isBlank()) {
+            try {
+                max = Long.parseLong(mb.strip()) << 20;
+            } catch (NumberFormatException e) {
+                max = -1;
+            }
+            if (max <= 0) {
+                throw new IllegalArgumentException("CHORUS_CACHE_MAX_MB must be a positive number of megabytes, got '"
+                        + mb + "'");
+            }
+        }
+        cache = ResponseCache.open(dir, max);
+        return cache;
+    }
+
+    /** Closes the client, the background fan-out, the sandbox and the response cache. */
     @Override
     public synchronized void close() {
         if (background != null) {
@@ -97,6 +134,10 @@ final class Session implements AutoCloseable {
         if (sandbox != null) {
             sandbox.close();
             sandbox = null;
+        }
+        if (cache != null) {
+            cache.close();
+            cache = null;
         }
         defaults = Defaults.NONE;
         origin = null;

@@ -42,7 +42,8 @@ final class SummaryView {
         StringBuilder b = new StringBuilder("<table class=\"chorus-summary\" style=\"font-size:smaller\">");
         row(b, "items", String.format(Locale.ROOT, "%d: %d ok, %d failed, %s%d timed out, %d cancelled%s", s.total(),
                 s.ok(), s.failed(), s.invalid() > 0 ? s.invalid() + " invalid, " : "", s.timedOut(), s.cancelled(),
-                s.resumed() > 0 ? ", " + s.resumed() + " resumed" : ""));
+                (s.resumed() > 0 ? ", " + s.resumed() + " resumed" : "")
+                        + (s.cached() > 0 ? ", " + s.cached() + " of " + s.total() + " from cache" : "")));
         row(b, "wall time", String.format(Locale.ROOT, "%.2f s", s.wall().toNanos() / 1e9));
         row(b, "concurrency efficiency", String.format(Locale.ROOT, "%.2f", s.efficiency()));
         row(b, "latency", String.format(Locale.ROOT, "p50 %d ms · p95 %d ms · max %d ms",

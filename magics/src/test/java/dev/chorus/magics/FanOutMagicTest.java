@@ -64,7 +64,7 @@ class FanOutMagicTest {
         Table t = (Table) magic.run(notebook, List.of("--concurrency", "2"), "a\n\n  b \nc\n");
         assertSame(t, notebook.variables.get("results"));
         assertEquals("tech.tablesaw.api.Table", notebook.types.get("results"));
-        assertEquals(List.of("prompt", "answer", "status", "error", "latency_ms", "attempts", "prompt_tokens",
+        assertEquals(List.of("prompt", "answer", "status", "error", "cached", "latency_ms", "attempts", "prompt_tokens",
                 "completion_tokens", "start_ms", "end_ms"), t.columnNames());
         assertEquals(List.of("a", "b", "c"), column(t, "prompt"));
         assertEquals(List.of("Echo: a", "Echo: b", "Echo: c"), column(t, "answer"));

@@ -49,7 +49,7 @@ class ViewsTest {
 
     @Test
     void summaryShowsEveryFigure() {
-        FanOutResult.Summary s = new FanOutResult.Summary(10, 7, 2, 0, 1, 0, 0, Duration.ofMillis(1500), 0.83,
+        FanOutResult.Summary s = new FanOutResult.Summary(10, 7, 2, 0, 1, 0, 0, 0, Duration.ofMillis(1500), 0.83,
                 Duration.ofMillis(40), Duration.ofMillis(90), Duration.ofMillis(120), 70, 80, 12, 8.0,
                 Map.of("ServerException", 2, "CancellationException", 1));
         DisplayData d = SummaryView.display(s);

@@ -6,13 +6,13 @@ import java.util.regex.Pattern;
 
 /**
  * The one duration syntax of Chorus, for {@code chorus sandbox}, the {@code X-Sandbox-Latency} header
- * and every magic option: a number with its unit ({@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h}),
+ * and every magic option: a number with its unit ({@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h}, {@code 7d}),
  * or {@code 0}. A bare number other than 0 is refused: {@code 250} could mean 250 ms or 250 s.
  * Stateless.
  */
 public final class DurationText {
 
-    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
 
     private DurationText() {
     }
@@ -34,7 +34,8 @@ public final class DurationText {
             case "ms" -> value * 1e6;
             case "s" -> value * 1e9;
             case "m" -> value * 60e9;
-            default -> value * 3600e9;
+            case "h" -> value * 3600e9;
+            default -> value * 86_400e9;
         };
         if (nanos > Long.MAX_VALUE / 2) {
             throw new IllegalArgumentException("'" + text + "' is too long a duration");

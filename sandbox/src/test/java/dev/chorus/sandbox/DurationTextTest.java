@@ -15,6 +15,7 @@ class DurationTextTest {
         assertEquals(Duration.ofMillis(1500), DurationText.parse("1.5s"));
         assertEquals(Duration.ofMinutes(2), DurationText.parse("2m"));
         assertEquals(Duration.ofHours(1), DurationText.parse(" 1h "));
+        assertEquals(Duration.ofDays(7), DurationText.parse("7d"));
         assertEquals(Duration.ZERO, DurationText.parse("0"));
     }
 

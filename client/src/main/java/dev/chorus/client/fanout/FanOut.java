@@ -49,6 +49,7 @@ public final class FanOut<I, R> {
     final Path checkpoint;
     final CheckpointCodec<R> codec;
     final Function<? super I, String> key;
+    final Function<? super I, Known<R>> known;
     final Duration cancelGrace;
     final RateLimiter.Sleeper sleeper;
 
@@ -79,6 +80,7 @@ public final class FanOut<I, R> {
         this.checkpoint = b.checkpoint;
         this.codec = b.codec;
         this.key = b.key;
+        this.known = b.known;
         this.cancelGrace = b.cancelGrace;
         this.sleeper = b.sleeper;
     }
@@ -140,6 +142,7 @@ public final class FanOut<I, R> {
         private Path checkpoint;
         private CheckpointCodec<R> codec;
         private Function<? super I, String> key = String::valueOf;
+        private Function<? super I, Known<R>> known;
         private Duration cancelGrace = Duration.ofSeconds(1);
         private RateLimiter.Sleeper sleeper = TimeUnit.NANOSECONDS::sleep;
 
@@ -250,6 +253,17 @@ public final class FanOut<I, R> {
         public Builder<I, R> checkpoint(Path file, CheckpointCodec<R> codec) {
             this.checkpoint = Objects.requireNonNull(file, "file");
             this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /**
+         * Values known before the run (a response cache): for each input not resumed from the
+         * checkpoint, {@code lookup} gives its {@link Known} value or null. A known item ends OK at
+         * once with {@link ItemResult#cached()} true, before any other item starts; a lookup that
+         * throws counts as unknown.
+         */
+        public Builder<I, R> known(Function<? super I, Known<R>> lookup) {
+            this.known = Objects.requireNonNull(lookup, "lookup");
             return this;
         }
 

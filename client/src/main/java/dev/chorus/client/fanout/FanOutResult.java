@@ -54,6 +54,7 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
         int timedOut = 0;
         int resumed = 0;
         int invalid = 0;
+        int cached = 0;
         long attempts = 0;
         long prompt = 0;
         long completion = 0;
@@ -67,6 +68,11 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
                 case CANCELLED -> cancelled++;
                 case TIMED_OUT -> timedOut++;
                 case INVALID -> invalid++;
+            }
+            if (r.cached()) {
+                // Nothing was sent: its tokens were spent by an earlier run.
+                cached++;
+                continue;
             }
             prompt += r.promptTokens();
             completion += r.completionTokens();
@@ -86,7 +92,7 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
         latencies.sort(null);
         double wallNanos = Math.max(1, wall.toNanos());
         double efficiency = concurrency == 0 ? 0 : sumLatencyNanos / (wallNanos * concurrency);
-        return new Summary(items.size(), ok, failed, invalid, cancelled, timedOut, resumed, wall, efficiency,
+        return new Summary(items.size(), ok, failed, invalid, cancelled, timedOut, resumed, cached, wall, efficiency,
                 percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 1.0),
                 prompt, completion, attempts, attempts / (wallNanos / 1e9), Map.copyOf(causes));
     }
@@ -102,6 +108,8 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
     /**
      * Aggregate figures of a fan-out.
      *
+     * @param cached      items whose value was known before the run ({@link ItemResult#cached()}): nothing
+     *                    sent, and their tokens are not in {@code promptTokens} and {@code completionTokens}
      * @param invalid     items whose last answer was not what was asked for ({@link ItemStatus#INVALID})
      * @param efficiency  sum of item latencies / (wall × concurrency): 1.0 means every slot was busy all the time
      * @param attempts    attempts made (retries included, resumed items excluded)
@@ -109,7 +117,8 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
      * @param failuresByCause   count of failed, invalid and timed-out items by {@link ItemError#causeClass()} (cancelled
      *                          items are counted in {@code cancelled} only)
      */
-    public record Summary(int total, int ok, int failed, int invalid, int cancelled, int timedOut, int resumed, Duration wall,
+    public record Summary(int total, int ok, int failed, int invalid, int cancelled, int timedOut, int resumed, int cached,
+                          Duration wall,
                           double efficiency, Duration p50, Duration p95, Duration max, long promptTokens,
                           long completionTokens, long attempts, double requestsPerSecond,
                           Map<String, Integer> failuresByCause) {
@@ -119,7 +128,8 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT,
                     "%d items: %d ok, %d failed, %s%d timed out, %d cancelled%s in %.2fs (%.1f req/s, efficiency %.2f)%n",
-                    total, ok, failed, invalid > 0 ? invalid + " invalid, " : "", timedOut, cancelled, resumed > 0 ? ", " + resumed + " resumed" : "",
+                    total, ok, failed, invalid > 0 ? invalid + " invalid, " : "", timedOut, cancelled,
+                    (resumed > 0 ? ", " + resumed + " resumed" : "") + (cached > 0 ? ", " + cached + " of " + total + " from cache" : ""),
                     wall.toNanos() / 1e9, requestsPerSecond, efficiency));
             b.append(String.format(Locale.ROOT, "latency p50 %dms, p95 %dms, max %dms; tokens %d prompt + %d completion",
                     p50.toMillis(), p95.toMillis(), max.toMillis(), promptTokens, completionTokens));

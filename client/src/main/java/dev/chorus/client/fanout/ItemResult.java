@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param end              when it ended, as an offset from the fan-out start (null if it never ran)
  * @param endpoint         index of the endpoint it ran on
  * @param resumed          true when taken from a checkpoint instead of being run
+ * @param cached           true when its value was {@link Known known} before the run (a response cache):
+ *                         nothing was sent, and latency and tokens are those of the run that produced it
  */
 public record ItemResult<I, R>(
         int index,
@@ -33,7 +35,8 @@ public record ItemResult<I, R>(
         Duration start,
         Duration end,
         int endpoint,
-        boolean resumed) {
+        boolean resumed,
+        boolean cached) {
 
     /** True when the item produced a value. */
     public boolean ok() {

@@ -93,6 +93,9 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             resumed = resumeFromCheckpoint();
             checkpoint = Checkpoint.open(config.checkpoint, config.codec);
         }
+        if (config.known != null) {
+            resumed += fromKnown();
+        }
         if (config.itemTimeout != null || config.deadline != null) {
             timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("chorus-fanout-timer").factory());
             timers.setRemoveOnCancelPolicy(true);
@@ -148,7 +151,34 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             }
             ItemResult<I, R> r = new ItemResult<>(i, inputs.get(i), ItemStatus.OK, value, null,
                     Duration.ofMillis(line.latencyMs()), line.attempts(), line.promptTokens(),
-                    line.completionTokens(), null, null, 0, true);
+                    line.completionTokens(), null, null, 0, true, false);
+            if (results.compareAndSet(i, null, r)) {
+                count(r.status());
+                notifyItem(r);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Ends at once every item whose value is known; returns how many. */
+    private int fromKnown() {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (results.get(i) != null) {
+                continue;
+            }
+            Known<R> k;
+            try {
+                k = config.known.apply(inputs.get(i));
+            } catch (RuntimeException broken) {
+                continue; // unknown: the item runs
+            }
+            if (k == null) {
+                continue;
+            }
+            ItemResult<I, R> r = new ItemResult<>(i, inputs.get(i), ItemStatus.OK, k.value(), null, k.latency(), 0,
+                    k.promptTokens(), k.completionTokens(), null, null, 0, false, true);
             if (results.compareAndSet(i, null, r)) {
                 count(r.status());
                 notifyItem(r);
@@ -282,7 +312,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             boolean wasRunning = stillRunning.contains(i);
             ItemStatus status = wasRunning && stop == Stop.DEADLINE ? ItemStatus.TIMED_OUT : ItemStatus.CANCELLED;
             ItemResult<I, R> r = new ItemResult<>(i, inputs.get(i), status, null,
-                    ItemError.of(wasRunning ? stopped : notStarted), Duration.ZERO, 0, 0, 0, null, null, 0, false);
+                    ItemError.of(wasRunning ? stopped : notStarted), Duration.ZERO, 0, 0, 0, null, null, 0, false, false);
             if (results.compareAndSet(i, null, r)) {
                 count(status);
                 notifyItem(r);
@@ -521,7 +551,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             ItemResult<I, R> r = new ItemResult<>(index, input, status, value,
                     error == null ? null : ItemError.of(error), Duration.ofNanos(end - begin), attempts,
                     ctx.promptTokens, ctx.completionTokens, Duration.ofNanos(begin - startNanos),
-                    Duration.ofNanos(end - startNanos), endpoint, false);
+                    Duration.ofNanos(end - startNanos), endpoint, false, false);
             ending.incrementAndGet();
             try {
                 if (results.compareAndSet(index, null, r)) {
