@@ -15,7 +15,9 @@ List<String> texts = List.of("The soup was cold but the staff were lovely",
 
 
 def start(kernel, sandbox="%sandbox start"):
-    """A sandbox with the given behaviour, a fresh client, and the Review record."""
+    """A new sandbox with the given behaviour (a new port: no answer cached by an earlier test), a
+    fresh client, and the Review record."""
+    kernel.ok("%sandbox stop")
     kernel.ok(sandbox)
     kernel.ok("%client --new")
     kernel.ok(REVIEW)
@@ -31,7 +33,7 @@ def test_a_record_in_a_cell_gives_typed_columns(kernel, tmp_path):
     shown = text_of(msgs)
     assert "4 items: 4 ok, 0 failed" in shown, shown
     names = value(kernel, 'String.join(",", results.columnNames())')
-    assert names == ("it,prompt,summary,stars,score,recommend,mood,visited,reply,tags,status,error,raw,"
+    assert names == ("it,prompt,summary,stars,score,recommend,mood,visited,reply,tags,status,error,raw,cached,"
                      "latency_ms,attempts,prompt_tokens,completion_tokens,start_ms,end_ms"), names
     types = value(kernel, 'String.join(",", java.util.stream.Stream.of("summary","stars","score","recommend",'
                           '"mood","visited","reply","tags").map(c -> results.column(c).type().name()).toList())')

@@ -191,6 +191,9 @@ final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
         if (previous != null) {
             previous.close();
         }
+        // A client comes before the first fan-out: open the response cache now, off the cell thread,
+        // so that the first %%fanout does not pay for SQLite's start.
+        session.warmCache();
         return client;
     }
 

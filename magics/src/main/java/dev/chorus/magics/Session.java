@@ -34,6 +34,7 @@ final class Session implements AutoCloseable {
     private Sandbox sandbox;
     private BackgroundFanOut background;
     private ResponseCache cache;
+    private boolean warming;
 
     synchronized Map<String, String> env() {
         return env;
@@ -118,6 +119,28 @@ final class Session implements AutoCloseable {
         }
         cache = ResponseCache.open(dir, max);
         return cache;
+    }
+
+    /**
+     * Opens the response cache on a virtual thread ({@code chorus-cache-open}) and computes one key,
+     * so that SQLite's start (its native library, the file) and the key's first use are paid before
+     * the first fan-out needs them; a failure is left for that fan-out to report. Once per session.
+     */
+    void warmCache() {
+        synchronized (this) {
+            if (cache != null || warming) {
+                return;
+            }
+            warming = true;
+        }
+        Thread.ofVirtual().name("chorus-cache-open").start(() -> {
+            try {
+                cache();
+                ResponseCache.key("", dev.chorus.client.ChatRequest.builder().model("m").user("warm").build());
+            } catch (RuntimeException later) {
+                // the fan-out that needs the cache says why it cannot be used
+            }
+        });
     }
 
     /** Closes the client, the background fan-out, the sandbox and the response cache. */

@@ -259,8 +259,8 @@ public final class FanOut<I, R> {
         /**
          * Values known before the run (a response cache): for each input not resumed from the
          * checkpoint, {@code lookup} gives its {@link Known} value or null. A known item ends OK at
-         * once with {@link ItemResult#cached()} true, before any other item starts; a lookup that
-         * throws counts as unknown.
+         * once with {@link ItemResult#cached()} true, before any other item starts (and goes to the
+         * checkpoint like any finished item); a lookup that throws counts as unknown.
          */
         public Builder<I, R> known(Function<? super I, Known<R>> lookup) {
             this.known = Objects.requireNonNull(lookup, "lookup");

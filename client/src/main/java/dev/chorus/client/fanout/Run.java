@@ -181,6 +181,10 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                     k.promptTokens(), k.completionTokens(), null, null, 0, false, true);
             if (results.compareAndSet(i, null, r)) {
                 count(r.status());
+                if (checkpoint != null) {
+                    // A finished row: a resume needs it even when the cache no longer has it.
+                    checkpoint.append(r, keyOf(inputs.get(i)));
+                }
                 notifyItem(r);
                 count++;
             }

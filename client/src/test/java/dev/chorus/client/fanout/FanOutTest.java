@@ -50,6 +50,43 @@ class FanOutTest {
     }
 
     @Test
+    void knownValuesEndAtOnceWithoutRunningAndGoToTheCheckpoint(@TempDir Path dir) {
+        AtomicInteger calls = new AtomicInteger();
+        List<ItemResult<String, String>> pushed = new CopyOnWriteArrayList<>();
+        Path file = dir.resolve("c.jsonl");
+        List<String> inputs = IntStream.range(0, 10).mapToObj(i -> "in" + i).toList();
+        FanOut<String, String> f = FanOut.<String, String>builder().concurrency(4).requestsPerSecond(1000)
+                .checkpoint(file, CheckpointCodec.strings())
+                .known(in -> (in.charAt(2) - '0') % 2 == 0 ? new Known<>(in.toUpperCase(), Duration.ofMillis(70), 5, 7) : null)
+                .onItem(pushed::add).build();
+        FanOutResult<String, String> r = f.run(inputs, (in, ctx) -> {
+            calls.incrementAndGet();
+            return in.toUpperCase();
+        });
+        assertEquals(5, calls.get(), "only the unknown items ran");
+        assertEquals(10, r.ok().size());
+        ItemResult<String, String> known = r.items().get(4);
+        assertTrue(known.cached());
+        assertEquals("IN4", known.value());
+        assertEquals(0, known.attempts());
+        assertEquals(Duration.ofMillis(70), known.latency());
+        assertEquals(7, known.completionTokens());
+        assertNull(known.start(), "no bar on a timeline");
+        assertFalse(r.items().get(5).cached());
+        assertEquals(5, r.summary().cached());
+        assertEquals(5, r.summary().attempts());
+        assertEquals(0, r.summary().promptTokens(), "nothing spent on the known ones");
+        assertEquals(10, pushed.size());
+        // Resumed from the checkpoint alone: every item, known ones included, with nothing known now.
+        AtomicInteger again = new AtomicInteger();
+        FanOutResult<String, String> resumed = FanOut.<String, String>builder()
+                .checkpoint(file, CheckpointCodec.strings()).build()
+                .run(inputs, (in, ctx) -> "x" + again.incrementAndGet());
+        assertEquals(0, again.get());
+        assertEquals(10, resumed.summary().resumed());
+    }
+
+    @Test
     void neverRunsMoreThanTheConcurrencyLimit() {
         Gauge gauge = new Gauge();
         FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(8).build();
