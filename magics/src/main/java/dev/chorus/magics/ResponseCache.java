@@ -38,9 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * in a canonical JSON form. The file is in WAL mode with a busy timeout, so two kernels can use it
  * at once; its size is bounded, and the least recently used answers go first.
  *
- * <p>Writes are batched: {@link #put} queues an answer and a batch is written in one transaction
- * when 64 are pending or a second has passed, and by {@link #flush()}. Thread-safe: one
- * connection, used under a lock. Failures of the store never fail a fan-out: {@link #get} then
+ * <p>Writes are batched off the callers' threads: {@link #put} only queues an answer, and a writer
+ * thread ({@code chorus-cache-writer}) writes what is queued in one transaction every 200 ms, or
+ * at once when 256 are queued; {@link #flush()} writes it on the caller's thread. So a fan-out's
+ * rows never wait for the disk. Thread-safe: one connection, used under a lock. Failures of the store never fail a fan-out: {@link #get} then
  * misses and {@link #put} drops the answer (the first such failure is kept in {@link #problem()}).
  */
 final class ResponseCache implements AutoCloseable {
@@ -48,8 +49,8 @@ final class ResponseCache implements AutoCloseable {
     static final String FILE = "responses.sqlite";
     /** Default bound of the answers' size. */
     static final long DEFAULT_MAX_BYTES = 512L << 20;
-    private static final int BATCH = 64;
-    private static final long BATCH_NANOS = 1_000_000_000L;
+    private static final int BATCH = 256;
+    private static final long WRITE_EVERY_NANOS = 200_000_000L;
     private static final int LOOKUP_CHUNK = 500;
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -80,8 +81,10 @@ final class ResponseCache implements AutoCloseable {
     private final long maxBytes;
     private final Connection db;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Entry> pending = new HashMap<>();
-    private long lastWrite = System.nanoTime();
+    private final Map<String, Entry> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Thread writer;
+    private volatile boolean closed;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private volatile String problem;
@@ -245,17 +248,33 @@ final class ResponseCache implements AutoCloseable {
         return getAll(List.of(key)).get(key);
     }
 
-    /** Queues {@code entry} under {@code key} (replacing an older one); written in the next batch. */
+    /** Queues {@code entry} under {@code key} (replacing an older one); the writer thread writes it soon. */
     void put(String key, Entry entry) {
-        lock.lock();
-        try {
-            pending.put(key, entry);
-            if (pending.size() >= BATCH || System.nanoTime() - lastWrite >= BATCH_NANOS) {
-                write();
-            }
-        } finally {
-            lock.unlock();
+        if (closed) {
+            return;
         }
+        pending.put(key, entry);
+        Thread w = writer;
+        if (w == null) {
+            w = startWriter();
+        }
+        if (queued.incrementAndGet() >= BATCH) {
+            java.util.concurrent.locks.LockSupport.unpark(w);
+        }
+    }
+
+    private synchronized Thread startWriter() {
+        if (writer == null) {
+            writer = Thread.ofVirtual().name("chorus-cache-writer").start(() -> {
+                while (!closed) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(WRITE_EVERY_NANOS);
+                    if (!pending.isEmpty()) {
+                        flush();
+                    }
+                }
+            });
+        }
+        return writer;
     }
 
     /** Writes every queued answer now. */
@@ -297,6 +316,7 @@ final class ResponseCache implements AutoCloseable {
             write();
             if (olderThan == null) {
                 pending.clear();
+                queued.set(0);
                 try (Statement s = db.createStatement()) {
                     return s.executeUpdate("DELETE FROM answers");
                 }
@@ -323,6 +343,11 @@ final class ResponseCache implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        Thread w = writer;
+        if (w != null) {
+            java.util.concurrent.locks.LockSupport.unpark(w);
+        }
         lock.lock();
         try {
             write();
@@ -337,16 +362,18 @@ final class ResponseCache implements AutoCloseable {
     // ---- under the lock --------------------------------------------------------------------
 
     private void write() {
-        lastWrite = System.nanoTime();
         if (pending.isEmpty()) {
             return;
         }
         long now = System.currentTimeMillis();
+        // What is queued now; answers queued while this batch is written wait for the next one.
+        Map<String, Entry> batch = new HashMap<>(pending);
+        queued.set(0);
         try {
             db.setAutoCommit(false);
             try (PreparedStatement ins = db.prepareStatement("INSERT OR REPLACE INTO answers (key, content,"
                     + " prompt_tokens, completion_tokens, latency_ms, size, created, used) VALUES (?,?,?,?,?,?,?,?)")) {
-                for (Map.Entry<String, Entry> e : pending.entrySet()) {
+                for (Map.Entry<String, Entry> e : batch.entrySet()) {
                     Entry v = e.getValue();
                     ins.setString(1, e.getKey());
                     ins.setString(2, v.content());
@@ -361,11 +388,11 @@ final class ResponseCache implements AutoCloseable {
                 ins.executeBatch();
             }
             db.commit();
-            pending.clear();
+            batch.forEach(pending::remove);
             evict();
         } catch (SQLException e) {
             failed(e);
-            pending.clear();
+            batch.forEach(pending::remove);
             try {
                 db.rollback();
             } catch (SQLException ignored) {

@@ -56,7 +56,6 @@ class ResponseCacheTest {
         try (ResponseCache a = ResponseCache.open(dir, 1 << 20); ResponseCache b = ResponseCache.open(dir, 1 << 20)) {
             a.put("k1", e);
             assertEquals(e, a.get("k1"), "a queued answer is found before it is written");
-            assertNull(b.get("k1"), "not written yet");
             a.flush();
             assertEquals(e, b.get("k1"), "the other connection sees it once written");
             b.put("k2", new ResponseCache.Entry("x", 1, 1, 1));
