@@ -23,11 +23,23 @@ final class FanOutDisplay implements ProgressListener {
     private final String id = "chorus-fanout-" + UUID.randomUUID();
     private long lastUpdate;
 
-    /** Shows the progress display of a fan-out of {@code total} rows that has not started. */
+    private final int total;
+
+    /** The progress display of a fan-out of {@code total} rows; {@link #open()} shows it. */
     FanOutDisplay(Notebook notebook, String label, int total) {
         this.notebook = notebook;
         this.label = label;
+        this.total = total;
+    }
+
+    /** Shows the display of the run that has not started (after the pre-flight line, before the first request). */
+    void open() {
         notebook.display(Displays.withId(ProgressView.display(label, Progress.start(total)), id));
+    }
+
+    /** Shows one line of text above the progress display (the pre-flight line). */
+    void say(String line) {
+        notebook.display(Displays.text(line));
     }
 
     @Override
@@ -49,9 +61,12 @@ final class FanOutDisplay implements ProgressListener {
      * an interrupt kept or why the checkpoint stopped being written.
      */
     void finish(FanOutResult<?, ?> result, Progress last, ResultTable table, String bound, Path checkpoint,
-                boolean fellBack) {
+                boolean fellBack, Preflight.Price price) {
         notebook.update(id, ProgressView.display(label, last));
         notebook.display(SummaryView.display(result.summary()));
+        if (price != null) {
+            notebook.display(Displays.text(spent(result.summary(), price)));
+        }
         if (fellBack) {
             notebook.display(Displays.text(FELL_BACK));
         }
@@ -61,6 +76,13 @@ final class FanOutDisplay implements ProgressListener {
         }
         result.checkpointError().ifPresent(e -> notebook.display(Displays.text(
                 "checkpoint " + checkpoint + " stopped being written: " + e.getMessage())));
+    }
+
+    /** What the run spent: the tokens the server reported for what was sent now, at {@code price}. */
+    static String spent(FanOutResult.Summary s, Preflight.Price price) {
+        double cost = (s.promptTokens() * price.in() + s.completionTokens() * price.out()) / 1e6;
+        return "spent: " + Preflight.tokens(s.promptTokens()) + " prompt + " + Preflight.tokens(s.completionTokens())
+                + " completion tokens " + price.approx(cost) + " (" + price.source() + ")";
     }
 
     /** Said once when the server refused json_schema. */

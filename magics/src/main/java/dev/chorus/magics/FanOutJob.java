@@ -108,6 +108,8 @@ final class FanOutJob {
     /** At temperature 0 identical requests are sent once: the first row's answer, by key. */
     private final Map<String, CompletableFuture<Answer>> inFlight;
     private final int cachedRows;
+    /** Rows whose answer the cache holds (all false without a cache or with --refresh). */
+    private final boolean[] hit;
 
     /**
      * @param template the request every row's is made from: its last message is replaced by the row's prompt
@@ -133,7 +135,13 @@ final class FanOutJob {
                 keys[row.index()] = ResponseCache.key(client.baseUrl(), schema == null ? asked : schema.request(asked, false));
             }
             Map<String, ResponseCache.Entry> hits = settings.refresh() ? Map.of() : cache.getAll(List.of(keys));
-            cachedRows = (int) java.util.Arrays.stream(keys).filter(hits::containsKey).count();
+            hit = new boolean[keys.length];
+            int n = 0;
+            for (int i = 0; i < keys.length; i++) {
+                hit[i] = hits.containsKey(keys[i]);
+                n += hit[i] ? 1 : 0;
+            }
+            cachedRows = n;
             if (!hits.isEmpty()) {
                 b.known(row -> known(hits.get(keys[row.index()])));
             }
@@ -142,6 +150,7 @@ final class FanOutJob {
         } else {
             keys = null;
             cachedRows = 0;
+            hit = new boolean[this.rows.size()];
             inFlight = null;
         }
         if (settings.rps() != null) {
@@ -171,6 +180,17 @@ final class FanOutJob {
     /** Rows whose answer the cache holds (before the run; none with {@code --refresh}). */
     int cachedRows() {
         return cachedRows;
+    }
+
+    /** The requests the run will send: one per row not answered by the cache, as sent (the schema's format aside). */
+    List<ChatRequest> uncachedRequests() {
+        List<ChatRequest> out = new ArrayList<>();
+        for (Row row : rows) {
+            if (!hit[row.index()]) {
+                out.add(request(row.prompt()));
+            }
+        }
+        return out;
     }
 
     /** Writes the answers still queued for the cache (call when the run has ended). */

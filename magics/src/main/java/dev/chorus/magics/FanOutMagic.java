@@ -39,21 +39,24 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--schema R] [--concurrency N] [--rps R] [--retries N]
                             [--timeout D] [--deadline D] [--model M] [--system TEXT] [--max-tokens N]
                             [--temperature T] [--out VAR] [--checkpoint FILE.jsonl] [--background]
-                            [--no-cache | --refresh]
-                   %fanout status | cancel
+                            [--no-cache | --refresh] [--price in=X,out=Y[,currency=C]] [--yes]
+                   %fanout status | cancel | guard [requests=N,cost=X]
               Without --over each non-empty body line is one prompt; with --over the body is a template
               filled from each row ({column}; {it} for a list of strings). Results: a table bound to VAR
               (default results). --schema R (a record, class or enum, a variable holding a JSON Schema,
               or a .json file) asks for JSON of that shape and gives one typed column per field.
               Answers are cached: running the cell again sends only what is not cached (--no-cache skips
-              the cache, --refresh asks again). Durations: 500ms, 30s, 2m. --checkpoint resumes.
+              the cache, --refresh asks again). Before sending, a pre-flight line counts requests, tokens and
+              cost (per million tokens: --price, CHORUS_PRICES, or a built-in list); above 1,000 requests or
+              $1 it asks (--yes does not). Durations: 500ms, 30s, 2m. --checkpoint resumes.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
             value("over", "VAR|FILE"), value("schema", "R"), value("concurrency", "N"), value("rps", "R"), value("retries", "N"),
             value("timeout", "D"), value("deadline", "D"), value("model", "M"), value("system", "TEXT"),
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
-            value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"));
-    static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 1);
+            value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"),
+            value("price", "in=X,out=Y"), flag("yes"));
+    static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 2);
 
     private final Session session;
 
@@ -76,7 +79,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     /** A parsed {@code %%fanout} call. */
     record Call(Options options, String over, String schema, Integer concurrency, Double rps, Integer retries, Duration timeout,
                 Duration deadline, String model, String system, Integer maxTokens, Double temperature, String out,
-                Path checkpoint, boolean background, boolean noCache, boolean refresh) {
+                Path checkpoint, boolean background, boolean noCache, boolean refresh, String price, boolean yes) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             String checkpoint = o.string("checkpoint", null);
@@ -85,7 +88,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
                     o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
                     o.number("temperature", null, 0, 2), o.variable("out", "results"),
                     checkpoint == null ? null : Path.of(checkpoint), o.flag("background"), o.flag("no-cache"),
-                    o.flag("refresh"));
+                    o.flag("refresh"), o.string("price", null), o.flag("yes"));
         }
     }
 
@@ -106,11 +109,17 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             return Displays.text(usage());
         }
         if (o.positional().isEmpty()) {
-            throw o.fail("say status or cancel");
+            throw o.fail("say status, cancel or guard");
+        }
+        if (o.positional().size() > 1 && !o.positional().get(0).equals("guard")) {
+            throw o.fail("unexpected argument '" + o.positional().get(1) + "'");
         }
         String what = o.positional().get(0);
+        if (what.equals("guard")) {
+            return guard(o);
+        }
         if (!what.equals("status") && !what.equals("cancel")) {
-            throw o.fail("unknown subcommand '" + what + "' (status or cancel)");
+            throw o.fail("unknown subcommand '" + what + "' (status, cancel or guard)");
         }
         BackgroundFanOut bg = session.background();
         if (bg == null) {
@@ -122,6 +131,31 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             bg.resultIfDone();
         }
         return status(bg);
+    }
+
+    /** {@code %fanout guard [requests=N,cost=X]}: shows or sets when a fan-out asks before sending. */
+    private DisplayData guard(Options o) {
+        if (o.positional().size() > 2) {
+            throw o.fail("guard takes one argument: requests=N,cost=X");
+        }
+        if (o.positional().size() == 2) {
+            try {
+                session.confirmAbove(Preflight.thresholds(o.positional().get(1)));
+            } catch (IllegalArgumentException e) {
+                throw o.fail(e.getMessage().replace("CHORUS_CONFIRM_ABOVE", "guard"));
+            }
+        }
+        double[] t;
+        try {
+            t = session.confirmAbove() != null ? session.confirmAbove()
+                    : Preflight.thresholds(session.getenv("CHORUS_CONFIRM_ABOVE"));
+        } catch (IllegalArgumentException e) {
+            throw o.fail(e.getMessage());
+        }
+        return Displays.text(String.format(java.util.Locale.ROOT,
+                "a fan-out asks before sending more than %,.0f requests or %s estimated (not to the embedded sandbox;"
+                        + " --yes skips the question)", t[0],
+                Double.isNaN(t[1]) ? "$1 (100 ₽ for prices in RUB)" : String.format(java.util.Locale.ROOT, "%s", t[1])));
     }
 
     static DisplayData status(BackgroundFanOut bg) {
@@ -210,6 +244,57 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     }
 
     /**
+     * The pre-flight guard: unless the client is the embedded sandbox, shows what the run will send
+     * (requests, tokens, cost where a price is known) and, above the thresholds, asks through stdin
+     * ({@code --yes} skips the question). Returns the price, or null. Nothing has been sent yet.
+     */
+    private Preflight.Price preflight(Call c, ChatClient client, String model, FanOutJob job, ResultTable results,
+                                      FanOutDisplay display, Notebook notebook) {
+        dev.chorus.sandbox.Sandbox embedded = session.sandbox();
+        if (embedded != null && client.baseUrl().startsWith(embedded.baseUrl())) {
+            return null;
+        }
+        Preflight.Price price;
+        double[] thresholds;
+        try {
+            price = Preflight.price(model, c.price(), session.getenv("CHORUS_PRICES"));
+            thresholds = session.confirmAbove() != null ? session.confirmAbove()
+                    : Preflight.thresholds(session.getenv("CHORUS_CONFIRM_ABOVE"));
+        } catch (IllegalArgumentException e) {
+            throw c.options().fail(e.getMessage());
+        }
+        Preflight.Estimate e = Preflight.estimate(job.uncachedRequests(), job.cachedRows(), model, c.maxTokens(), price,
+                results.schema() == null ? null : results.schema().schema().toString());
+        if (display != null) {
+            display.say(e.line(model));
+        }
+        if (c.yes() || e.requests() == 0 || !Preflight.needsYes(e, thresholds)) {
+            return price;
+        }
+        String what = String.format(java.util.Locale.ROOT, "%,d requests%s", e.requests(),
+                price == null ? "" : ", " + price.approx(e.cost()));
+        String answer;
+        try {
+            if (notebook == null) {
+                throw new IllegalStateException("no notebook");
+            }
+            answer = notebook.ask("Send " + what + "? [y/N] ", false);
+        } catch (IllegalStateException noInput) {
+            throw c.options().failed("this fan-out needs a yes (" + what + ") and this front end cannot ask;"
+                    + " add --yes to send it");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new MagicException("interrupted before anything was sent");
+        }
+        String a = answer == null ? "" : answer.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!a.equals("y") && !a.equals("yes")) {
+            throw c.options().failed("not sent: the answer was '" + (answer == null ? "" : answer.strip())
+                    + "' (y or yes sends it)");
+        }
+        return price;
+    }
+
+    /**
      * How a run ended: the result table (for {@code --background}, the table that fills), the engine's
      * result (null for {@code --background}), the schema of structured answers (or null), and whether
      * an interrupt stopped it, with the line that says what was kept.
@@ -257,6 +342,14 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         FanOutJob job;
         try {
             job = new FanOutJob(client, template, rows, results, settings, display);
+        } catch (RuntimeException e) {
+            throw c.options().failed(e.getMessage());
+        }
+        Preflight.Price price = preflight(c, client, model, job, results, display, notebook);
+        if (display != null) {
+            display.open();
+        }
+        try {
             handle = job.start();
         } catch (RuntimeException e) {
             throw c.options().failed(e.getMessage());
@@ -294,7 +387,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         boolean interrupted = Thread.interrupted() || result.cancelled();
         job.flush();
         if (display != null) {
-            display.finish(result, handle.progress(), results, variable, c.checkpoint(), job.fellBack());
+            display.finish(result, handle.progress(), results, variable, c.checkpoint(), job.fellBack(), price);
         }
         return new Outcome(results.table(), result, schema, interrupted,
                 interrupted ? FanOutDisplay.interrupted(result, variable) : null);

@@ -35,6 +35,7 @@ final class Session implements AutoCloseable {
     private BackgroundFanOut background;
     private ResponseCache cache;
     private boolean warming;
+    private double[] confirmAbove;
 
     synchronized Map<String, String> env() {
         return env;
@@ -119,6 +120,15 @@ final class Session implements AutoCloseable {
         }
         cache = ResponseCache.open(dir, max);
         return cache;
+    }
+
+    /** The pre-flight thresholds set by {@code %fanout guard} ({requests, cost}), or null for CHORUS_CONFIRM_ABOVE's. */
+    synchronized double[] confirmAbove() {
+        return confirmAbove == null ? null : confirmAbove.clone();
+    }
+
+    synchronized void confirmAbove(double[] thresholds) {
+        this.confirmAbove = thresholds == null ? null : thresholds.clone();
     }
 
     /**

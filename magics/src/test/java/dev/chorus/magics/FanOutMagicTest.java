@@ -248,7 +248,7 @@ class FanOutMagicTest {
         String cancelled = (String) magic.line(List.of("cancel")).getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
         assertTrue(cancelled.contains("2 items: 0 ok, 0 failed, 0 timed out, 2 cancelled"), cancelled);
         assertEquals(List.of("cancelled", "cancelled"), column((Table) notebook.variables.get("slow"), "status"));
-        assertEquals("Failed to process '%fanout pause': unknown subcommand 'pause' (status or cancel)",
+        assertEquals("Failed to process '%fanout pause': unknown subcommand 'pause' (status, cancel or guard)",
                 assertThrows(MagicException.class, () -> magic.line(List.of("pause"))).headline());
     }
 
