@@ -97,3 +97,22 @@ def test_the_embedded_sandbox_is_never_asked_about_and_thresholds_change(kernel)
     reply, _ = kernel.execute("%%fanout --price in=x,out=1\nhello")
     assert reply["content"]["status"] == "error"
     assert "--price in expects a price per million tokens like 0.15, got 'x'" in reply["content"]["evalue"]
+
+
+def test_max_cost_stops_sending_and_keeps_what_was_spent(kernel):
+    kernel.ok("%sandbox stop")
+    kernel.ok("%sandbox start")
+    kernel.ok("%client --new")
+    # Each sandbox answer here costs 2 prompt + 3 completion tokens: $0.005 at $1,000 per M tokens.
+    code = "%%fanout --concurrency 1 --no-cache --price in=1000,out=1000 --max-cost 0.01\n" + prompts(10, "costly")
+    reply, msgs = kernel.execute(code)
+    content = reply["content"]
+    assert content["status"] == "error", content
+    assert content["evalue"] == ("stopped: --max-cost $0.01 reached (≈ $0.01 spent): 2 of 10 rows finished and kept,"
+                                 " 8 not sent; results bound to results"), content["evalue"]
+    assert value(kernel, 'results.stringColumn("status").countOccurrences("ok")') == "2"
+    assert value(kernel, 'results.stringColumn("error").get(9)') == (
+        "not sent: --max-cost $0.01 reached (≈ $0.01 spent); not started")
+    assert "spent: 4 prompt + 6 completion tokens ≈ $0.01 (--price)" in text_of(msgs), text_of(msgs)
+    reply, _ = kernel.execute("%%fanout --max-cost 1\nhello")
+    assert "--max-cost needs a price for sandbox-echo" in reply["content"]["evalue"], reply["content"]

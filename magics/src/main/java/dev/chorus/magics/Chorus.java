@@ -99,7 +99,8 @@ public final class Chorus {
         FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", parsed.schema(), parsed.concurrency(),
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), parsed.background(),
-                parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes());
+                parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),
+                parsed.maxCost());
         return run(call, inputs, template, null).table();
     }
 
@@ -127,7 +128,8 @@ public final class Chorus {
         FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", null, parsed.concurrency(),
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), false,
-                parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes());
+                parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),
+                parsed.maxCost());
         OutputSchema schema = SchemaArg.of(type, parsed.options());
         FanOutMagic.Outcome outcome = run(call, inputs, template, schema);
         List<R> values = new ArrayList<>();

@@ -61,7 +61,7 @@ final class FanOutDisplay implements ProgressListener {
      * an interrupt kept or why the checkpoint stopped being written.
      */
     void finish(FanOutResult<?, ?> result, Progress last, ResultTable table, String bound, Path checkpoint,
-                boolean fellBack, Preflight.Price price) {
+                boolean fellBack, Preflight.Price price, String stoppedBy) {
         notebook.update(id, ProgressView.display(label, last));
         notebook.display(SummaryView.display(result.summary()));
         if (price != null) {
@@ -72,7 +72,8 @@ final class FanOutDisplay implements ProgressListener {
         }
         notebook.display(Timeline.of(table.table()).display());
         if (result.cancelled()) {
-            notebook.display(Displays.text(interrupted(result, bound)));
+            notebook.display(Displays.text(stoppedBy != null ? stopped(stoppedBy, result, bound)
+                    : interrupted(result, bound)));
         }
         result.checkpointError().ifPresent(e -> notebook.display(Displays.text(
                 "checkpoint " + checkpoint + " stopped being written: " + e.getMessage())));
@@ -88,6 +89,13 @@ final class FanOutDisplay implements ProgressListener {
     /** Said once when the server refused json_schema. */
     static final String FELL_BACK = "the server refused response_format json_schema: the rows were asked with"
             + " json_object and the schema in a system message, and each answer was still validated";
+
+    /** The line a fan-out stopped by {@code --max-cost} ends with, also the evalue of the cell's error. */
+    static String stopped(String why, FanOutResult<?, ?> result, String bound) {
+        FanOutResult.Summary s = result.summary();
+        return "stopped: " + why + ": " + (s.total() - s.cancelled()) + " of " + s.total()
+                + " rows finished and kept, " + s.cancelled() + " not sent" + (bound == null ? "" : "; results bound to " + bound);
+    }
 
     /** The line an interrupted fan-out ends with, also the evalue of the cell's error. */
     static String interrupted(FanOutResult<?, ?> result, String bound) {

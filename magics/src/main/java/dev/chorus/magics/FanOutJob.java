@@ -70,9 +70,11 @@ final class FanOutJob {
      * @param checkpoint  the JSONL file finished rows are appended to and resumed from, or null
      * @param cache       the response cache answers are looked up in and stored to, or null
      * @param refresh     ask again even when an answer is cached (and store the new one)
+     * @param price       the model's price, or null
+     * @param maxCost     stop starting rows once what was spent reaches this (in the price's currency), or null
      */
     record Settings(int concurrency, Double rps, int retries, Duration timeout, Duration deadline, Path checkpoint,
-                    ResponseCache cache, boolean refresh) {
+                    ResponseCache cache, boolean refresh, Preflight.Price price, Double maxCost) {
     }
 
     /**
@@ -108,6 +110,11 @@ final class FanOutJob {
     /** At temperature 0 identical requests are sent once: the first row's answer, by key. */
     private final Map<String, CompletableFuture<Answer>> inFlight;
     private final int cachedRows;
+    private final Preflight.Price price;
+    private final Double maxCost;
+    private final java.util.concurrent.atomic.DoubleAdder spent = new java.util.concurrent.atomic.DoubleAdder();
+    private volatile FanOutHandle<Row, Answer> handle;
+    private volatile String stoppedBy;
     /** Rows whose answer the cache holds (all false without a cache or with --refresh). */
     private final boolean[] hit;
 
@@ -123,6 +130,8 @@ final class FanOutJob {
         this.table = Objects.requireNonNull(table, "table");
         this.schema = table.schema();
         this.cache = settings.cache();
+        this.price = settings.price();
+        this.maxCost = settings.maxCost();
         FanOut.Builder<Row, Answer> b = FanOut.<Row, Answer>builder()
                 .concurrency(settings.concurrency())
                 .retries(settings.retries())
@@ -174,7 +183,13 @@ final class FanOutJob {
     /** Starts sending and returns at once; the table fills as rows end. */
     FanOutHandle<Row, Answer> start() {
         ItemTask<Row, Answer> ask = schema == null ? this::text : this::structured;
-        return engine.start(rows, inFlight == null ? ask : (row, ctx) -> once(row, ctx, ask));
+        handle = engine.start(rows, inFlight == null ? ask : (row, ctx) -> once(row, ctx, ask));
+        return handle;
+    }
+
+    /** Why the run stopped starting rows ({@code --max-cost}), or null. */
+    String stoppedBy() {
+        return stoppedBy;
     }
 
     /** Rows whose answer the cache holds (before the run; none with {@code --refresh}). */
@@ -202,6 +217,14 @@ final class FanOutJob {
 
     private void ended(ItemResult<Row, Answer> r) {
         table.fill(r);
+        if (maxCost != null && price != null && !r.cached() && !r.resumed()) {
+            spent.add((r.promptTokens() * price.in() + r.completionTokens() * price.out()) / 1e6);
+            FanOutHandle<Row, Answer> h = handle;
+            if (stoppedBy == null && spent.sum() >= maxCost && h != null) {
+                stoppedBy = "--max-cost " + price.money(maxCost) + " reached (" + price.approx(spent.sum()) + " spent)";
+                h.stopStarting("not sent: " + stoppedBy);
+            }
+        }
         if (cache != null && r.ok() && !r.cached() && !r.resumed() && r.value() != null && !r.value().shared()) {
             cache.put(keys[r.index()], new ResponseCache.Entry(r.value().text(), r.promptTokens(),
                     r.completionTokens(), r.latency().toMillis()));

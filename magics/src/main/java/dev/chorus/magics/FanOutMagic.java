@@ -39,7 +39,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--schema R] [--concurrency N] [--rps R] [--retries N]
                             [--timeout D] [--deadline D] [--model M] [--system TEXT] [--max-tokens N]
                             [--temperature T] [--out VAR] [--checkpoint FILE.jsonl] [--background]
-                            [--no-cache | --refresh] [--price in=X,out=Y[,currency=C]] [--yes]
+                            [--no-cache | --refresh] [--price in=X,out=Y[,currency=C]] [--yes] [--max-cost X]
                    %fanout status | cancel | guard [requests=N,cost=X]
               Without --over each non-empty body line is one prompt; with --over the body is a template
               filled from each row ({column}; {it} for a list of strings). Results: a table bound to VAR
@@ -48,14 +48,15 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
               Answers are cached: running the cell again sends only what is not cached (--no-cache skips
               the cache, --refresh asks again). Before sending, a pre-flight line counts requests, tokens and
               cost (per million tokens: --price, CHORUS_PRICES, or a built-in list); above 1,000 requests or
-              $1 it asks (--yes does not). Durations: 500ms, 30s, 2m. --checkpoint resumes.
+              $1 it asks (--yes does not); --max-cost X stops sending once X is spent. Durations: 500ms, 30s,
+              2m. --checkpoint resumes.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
             value("over", "VAR|FILE"), value("schema", "R"), value("concurrency", "N"), value("rps", "R"), value("retries", "N"),
             value("timeout", "D"), value("deadline", "D"), value("model", "M"), value("system", "TEXT"),
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
             value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"),
-            value("price", "in=X,out=Y"), flag("yes"));
+            value("price", "in=X,out=Y"), flag("yes"), value("max-cost", "X"));
     static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 2);
 
     private final Session session;
@@ -79,7 +80,8 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     /** A parsed {@code %%fanout} call. */
     record Call(Options options, String over, String schema, Integer concurrency, Double rps, Integer retries, Duration timeout,
                 Duration deadline, String model, String system, Integer maxTokens, Double temperature, String out,
-                Path checkpoint, boolean background, boolean noCache, boolean refresh, String price, boolean yes) {
+                Path checkpoint, boolean background, boolean noCache, boolean refresh, String price, boolean yes,
+                Double maxCost) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             String checkpoint = o.string("checkpoint", null);
@@ -88,7 +90,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
                     o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
                     o.number("temperature", null, 0, 2), o.variable("out", "results"),
                     checkpoint == null ? null : Path.of(checkpoint), o.flag("background"), o.flag("no-cache"),
-                    o.flag("refresh"), o.string("price", null), o.flag("yes"));
+                    o.flag("refresh"), o.string("price", null), o.flag("yes"), o.positiveNumber("max-cost", null));
         }
     }
 
@@ -246,18 +248,16 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     /**
      * The pre-flight guard: unless the client is the embedded sandbox, shows what the run will send
      * (requests, tokens, cost where a price is known) and, above the thresholds, asks through stdin
-     * ({@code --yes} skips the question). Returns the price, or null. Nothing has been sent yet.
+     * ({@code --yes} skips the question). Nothing has been sent yet.
      */
-    private Preflight.Price preflight(Call c, ChatClient client, String model, FanOutJob job, ResultTable results,
-                                      FanOutDisplay display, Notebook notebook) {
+    private void preflight(Call c, ChatClient client, String model, FanOutJob job, ResultTable results,
+                           FanOutDisplay display, Notebook notebook, Preflight.Price price) {
         dev.chorus.sandbox.Sandbox embedded = session.sandbox();
         if (embedded != null && client.baseUrl().startsWith(embedded.baseUrl())) {
-            return null;
+            return;
         }
-        Preflight.Price price;
         double[] thresholds;
         try {
-            price = Preflight.price(model, c.price(), session.getenv("CHORUS_PRICES"));
             thresholds = session.confirmAbove() != null ? session.confirmAbove()
                     : Preflight.thresholds(session.getenv("CHORUS_CONFIRM_ABOVE"));
         } catch (IllegalArgumentException e) {
@@ -269,7 +269,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             display.say(e.line(model));
         }
         if (c.yes() || e.requests() == 0 || !Preflight.needsYes(e, thresholds)) {
-            return price;
+            return;
         }
         String what = String.format(java.util.Locale.ROOT, "%,d requests%s", e.requests(),
                 price == null ? "" : ", " + price.approx(e.cost()));
@@ -291,7 +291,6 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             throw c.options().failed("not sent: the answer was '" + (answer == null ? "" : answer.strip())
                     + "' (y or yes sends it)");
         }
-        return price;
     }
 
     /**
@@ -329,13 +328,22 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         for (int i = 0; i < prompts.size(); i++) {
             rows.add(new FanOutJob.Row(i, inputs.rows().get(i), prompts.get(i)));
         }
+        Preflight.Price price;
+        try {
+            price = Preflight.price(model, c.price(), session.getenv("CHORUS_PRICES"));
+        } catch (IllegalArgumentException e) {
+            throw c.options().fail(e.getMessage());
+        }
+        if (c.maxCost() != null && price == null) {
+            throw c.options().fail("--max-cost needs a price for " + model + ": --price in=…,out=… or CHORUS_PRICES");
+        }
         FanOutJob.Settings settings = new FanOutJob.Settings(
                 c.concurrency() != null ? c.concurrency() : defaults.concurrencyOr16(),
                 c.rps() != null ? c.rps() : defaults.rps(),
                 c.retries() != null ? c.retries() : defaults.retries() != null ? defaults.retries() : 2,
                 c.timeout() != null ? c.timeout() : defaults.timeout(),
                 c.deadline(), c.checkpoint(), ResponseCache.forCall(session, c.options(), c.noCache(), c.refresh(), notebook),
-                c.refresh());
+                c.refresh(), price, c.maxCost());
         ResultTable results = new ResultTable(c.out(), inputs, prompts, schema);
         FanOutDisplay display = notebook == null ? null : new FanOutDisplay(notebook, label, rows.size());
         FanOutHandle<FanOutJob.Row, FanOutJob.Answer> handle;
@@ -345,7 +353,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         } catch (RuntimeException e) {
             throw c.options().failed(e.getMessage());
         }
-        Preflight.Price price = preflight(c, client, model, job, results, display, notebook);
+        preflight(c, client, model, job, results, display, notebook, price);
         if (display != null) {
             display.open();
         }
@@ -387,9 +395,12 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         boolean interrupted = Thread.interrupted() || result.cancelled();
         job.flush();
         if (display != null) {
-            display.finish(result, handle.progress(), results, variable, c.checkpoint(), job.fellBack(), price);
+            display.finish(result, handle.progress(), results, variable, c.checkpoint(), job.fellBack(), price,
+                    job.stoppedBy());
         }
+        String stopped = job.stoppedBy();
         return new Outcome(results.table(), result, schema, interrupted,
-                interrupted ? FanOutDisplay.interrupted(result, variable) : null);
+                !interrupted ? null : stopped != null ? FanOutDisplay.stopped(stopped, result, variable)
+                        : FanOutDisplay.interrupted(result, variable));
     }
 }

@@ -23,6 +23,14 @@ public interface FanOutHandle<I, R> extends AutoCloseable {
      */
     void cancel();
 
+    /**
+     * Stops starting items: those running end on their own (a retry of theirs is not made), and
+     * every item not started ends {@link ItemStatus#CANCELLED} with {@code reason} in its error.
+     * The result's {@code cancelled()} is true. A {@link #cancel()} afterwards still interrupts
+     * what runs. Returns at once.
+     */
+    void stopStarting(String reason);
+
     /** True once the result is ready. */
     boolean isDone();
 

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Run<I, R> implements FanOutHandle<I, R> {
 
-    private enum Stop { CANCEL, DEADLINE }
+    /** Why a run stopped early: cancelled (interrupts), its deadline, or no new starts (running items finish). */
+    private enum Stop { CANCEL, DEADLINE, DRAIN }
 
     private final FanOut<I, R> config;
     private final List<I> inputs;
@@ -58,6 +59,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     /** Guarded by {@link #state}: set when the coordinator starts finishing; later stops are ignored. */
     private boolean finishing;
     private volatile Stop stop;
+    private volatile String drainReason;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
@@ -251,10 +253,11 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     private void coordinate() {
         state.lock();
         try {
-            while (liveWorkers > 0 && stop == null) {
+            while (liveWorkers > 0 && (stop == null || stop == Stop.DRAIN)) {
+                // Draining: running items end on their own (unless a cancel comes on top).
                 changed.awaitUninterruptibly();
             }
-            if (stop != null) {
+            if (stop != null && stop != Stop.DRAIN) {
                 // Interrupted items get a grace period to end with their own status.
                 long until = System.nanoTime() + config.cancelGrace.toNanos();
                 long left;
@@ -280,13 +283,17 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     private void stop(Stop reason) {
         state.lock();
         try {
-            if (stop != null || finishing) {
+            // A drain may turn into a cancel (an interrupt while draining); nothing else changes a stop.
+            if (finishing || stop != null && !(stop == Stop.DRAIN && reason == Stop.CANCEL)) {
                 return;
             }
             stop = reason;
             changed.signalAll();
         } finally {
             state.unlock();
+        }
+        if (reason == Stop.DRAIN) {
+            return;
         }
         for (Thread t : workers) {
             t.interrupt();
@@ -305,6 +312,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
         // otherwise build 100,000 exceptions.
         Throwable notStarted = stop == Stop.DEADLINE
                 ? new CancellationException("deadline of " + config.deadline + " reached; not started")
+                : stop == Stop.DRAIN ? new CancellationException(drainReason + "; not started")
                 : new CancellationException("fan-out cancelled; not started");
         Throwable stopped = stop == Stop.DEADLINE
                 ? new TimeoutException("deadline of " + config.deadline + " reached; still running")
@@ -342,7 +350,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             items.add(results.get(i));
         }
         FanOutResult<I, R> result = new FanOutResult<>(items, Duration.ofNanos(wall), config.concurrency,
-                stop == Stop.CANCEL, stop == Stop.DEADLINE,
+                stop == Stop.CANCEL || stop == Stop.DRAIN, stop == Stop.DEADLINE,
                 Optional.ofNullable(checkpoint == null ? null : checkpoint.error()));
         if (config.listener != null) {
             notifyListener(snapshot(true));
@@ -512,7 +520,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                     error = null;
                     break;
                 }
-                if (stop != null) {
+                if (stop != null && stop != Stop.DRAIN) {
                     // The engine's own reason, not the interrupt it caused.
                     status = stopStatus();
                     error = null;
@@ -630,6 +638,12 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     @Override
     public void cancel() {
         stop(Stop.CANCEL);
+    }
+
+    @Override
+    public void stopStarting(String reason) {
+        drainReason = reason == null || reason.isBlank() ? "stopped" : reason;
+        stop(Stop.DRAIN);
     }
 
     @Override

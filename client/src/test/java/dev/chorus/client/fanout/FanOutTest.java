@@ -87,6 +87,33 @@ class FanOutTest {
     }
 
     @Test
+    void stopStartingLetsRunningItemsFinishAndCancelsTheRestWithTheReason() throws Exception {
+        CountDownLatch running = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        FanOutHandle<Integer, Integer> h = FanOut.<Integer, Integer>builder().concurrency(2).build()
+                .start(range(20), (in, ctx) -> {
+                    running.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                        throw e;
+                    }
+                    return in;
+                });
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        h.stopStarting("budget spent");
+        release.countDown();
+        FanOutResult<Integer, Integer> r = h.await();
+        assertEquals(0, interrupted.get(), "running items were not interrupted");
+        assertEquals(2, r.ok().size());
+        assertEquals(18, r.summary().cancelled());
+        assertTrue(r.cancelled());
+        assertEquals("budget spent; not started", r.items().get(19).error().message());
+    }
+
+    @Test
     void neverRunsMoreThanTheConcurrencyLimit() {
         Gauge gauge = new Gauge();
         FanOut<Integer, Integer> f = FanOut.<Integer, Integer>builder().concurrency(8).build();
