@@ -133,3 +133,19 @@ def test_a_background_fanout_fills_typed_columns(kernel):
         time.sleep(0.2)
     assert value(kernel, 'later.column("visited").type().name()') == "LOCAL_DATE"
     assert value(kernel, "later.dateColumn(\"visited\").isMissing().size()") == "0"
+
+
+def test_a_json_file_schema_and_a_field_named_like_a_result_column(kernel, tmp_path):
+    start(kernel)
+    schema = tmp_path / "verdict.json"
+    schema.write_text('{"type": "object", "properties": {"status": {"type": "string", "enum": ["open", "closed"]},'
+                      ' "error": {"type": "boolean"}, "score": {"type": "number"}}, "required": ["status", "error"]}')
+    msgs = kernel.ok(f"%%fanout --schema {schema}\nfirst ticket\nsecond ticket")
+    assert "2 items: 2 ok" in text_of(msgs), text_of(msgs)
+    names = value(kernel, 'String.join(",", results.columnNames())')
+    assert names.startswith("prompt,field_status,field_error,score,status,error,raw,cached,"), names
+    assert value(kernel, 'results.column("field_error").type().name()') == "BOOLEAN"
+    kernel.ok("record Answer(String prompt, int attempts) {}")
+    kernel.ok("%%fanout --schema Answer\nx")
+    assert value(kernel, 'String.join(",", results.columnNames()).substring(0, 38)') == \
+        "prompt,field_prompt,field_attempts,sta"
