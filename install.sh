@@ -63,7 +63,6 @@ QUICK_CACHE="$(mktemp -d)"
 rm -rf "$QUICK_CACHE"
 
 cat <<MSG
-case ":$PATH:" in *":$BIN_DIR:"*) ;; *) echo "  add $BIN_DIR to PATH to type chorus alone." ;; esac
 
 Chorus is installed.
   executed quickstart:  $OUT_DIR/00-quickstart.ipynb
