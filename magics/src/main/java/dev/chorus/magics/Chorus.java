@@ -96,7 +96,8 @@ public final class Chorus {
         } catch (IllegalArgumentException e) {
             throw parsed.options().fail(e.getMessage());
         }
-        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", parsed.schema(), parsed.concurrency(),
+        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", parsed.schema(), parsed.models(),
+                parsed.vary(), parsed.prompts(), parsed.concurrency(),
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), parsed.background(),
                 parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),
@@ -125,7 +126,8 @@ public final class Chorus {
         } catch (IllegalArgumentException e) {
             throw parsed.options().fail(e.getMessage());
         }
-        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", null, parsed.concurrency(),
+        FanOutMagic.Call call = new FanOutMagic.Call(parsed.options(), "the rows", null, parsed.models(),
+                parsed.vary(), parsed.prompts(), parsed.concurrency(),
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), false,
                 parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),

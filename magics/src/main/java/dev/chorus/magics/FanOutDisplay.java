@@ -37,6 +37,11 @@ final class FanOutDisplay implements ProgressListener {
         notebook.display(Displays.withId(ProgressView.display(label, Progress.start(total)), id));
     }
 
+    /** Shows a grid's figures by variant. */
+    void variants(VariantSummary summary) {
+        notebook.display(summary.display());
+    }
+
     /** Shows one line of text above the progress display (the pre-flight line). */
     void say(String line) {
         notebook.display(Displays.text(line));

@@ -52,7 +52,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FanOutJob {
 
     /** One input of the fan-out: its position, its row values and its filled prompt. */
-    record Row(int index, Map<String, Object> values, String prompt) {
+    /**
+     * One request of the fan-out: its position, its input row's values, its filled prompt, and in
+     * a grid the variant it belongs to (null otherwise).
+     */
+    record Row(int index, Map<String, Object> values, String prompt, Grid.Variant variant) {
+        Row(int index, Map<String, Object> values, String prompt) {
+            this(index, values, prompt, null);
+        }
+
         @Override
         public String toString() {
             return prompt;
@@ -70,11 +78,12 @@ final class FanOutJob {
      * @param checkpoint  the JSONL file finished rows are appended to and resumed from, or null
      * @param cache       the response cache answers are looked up in and stored to, or null
      * @param refresh     ask again even when an answer is cached (and store the new one)
-     * @param price       the model's price, or null
+     * @param prices      the price of each model (null: the run's model), or null for a model without one
      * @param maxCost     stop starting rows once what was spent reaches this (in the price's currency), or null
      */
     record Settings(int concurrency, Double rps, int retries, Duration timeout, Duration deadline, Path checkpoint,
-                    ResponseCache cache, boolean refresh, Preflight.Price price, Double maxCost) {
+                    ResponseCache cache, boolean refresh, java.util.function.Function<String, Preflight.Price> prices,
+                    Double maxCost) {
     }
 
     /**
@@ -110,7 +119,7 @@ final class FanOutJob {
     /** At temperature 0 identical requests are sent once: the first row's answer, by key. */
     private final Map<String, CompletableFuture<Answer>> inFlight;
     private final int cachedRows;
-    private final Preflight.Price price;
+    private final java.util.function.Function<String, Preflight.Price> prices;
     private final Double maxCost;
     private final java.util.concurrent.atomic.DoubleAdder spent = new java.util.concurrent.atomic.DoubleAdder();
     private volatile FanOutHandle<Row, Answer> handle;
@@ -130,17 +139,17 @@ final class FanOutJob {
         this.table = Objects.requireNonNull(table, "table");
         this.schema = table.schema();
         this.cache = settings.cache();
-        this.price = settings.price();
+        this.prices = settings.prices();
         this.maxCost = settings.maxCost();
         FanOut.Builder<Row, Answer> b = FanOut.<Row, Answer>builder()
                 .concurrency(settings.concurrency())
                 .retries(settings.retries())
-                .key(Row::prompt)
+                .key(row -> row.variant() == null ? row.prompt() : row.prompt() + " \u0000 " + row.variant().label())
                 .onItem(this::ended);
         if (cache != null) {
             keys = new String[this.rows.size()];
             for (Row row : this.rows) {
-                ChatRequest asked = request(row.prompt());
+                ChatRequest asked = request(row);
                 keys[row.index()] = ResponseCache.key(client.baseUrl(), schema == null ? asked : schema.request(asked, false));
             }
             Map<String, ResponseCache.Entry> hits = settings.refresh() ? Map.of() : cache.getAll(List.of(keys));
@@ -154,8 +163,7 @@ final class FanOutJob {
             if (!hits.isEmpty()) {
                 b.known(row -> known(hits.get(keys[row.index()])));
             }
-            Double t = template.temperature();
-            inFlight = t != null && t == 0 ? new ConcurrentHashMap<>() : null;
+            inFlight = this.rows.stream().anyMatch(this::atZero) ? new ConcurrentHashMap<>() : null;
         } else {
             keys = null;
             cachedRows = 0;
@@ -183,7 +191,8 @@ final class FanOutJob {
     /** Starts sending and returns at once; the table fills as rows end. */
     FanOutHandle<Row, Answer> start() {
         ItemTask<Row, Answer> ask = schema == null ? this::text : this::structured;
-        handle = engine.start(rows, inFlight == null ? ask : (row, ctx) -> once(row, ctx, ask));
+        handle = engine.start(rows, inFlight == null ? ask
+                : (row, ctx) -> atZero(row) ? once(row, ctx, ask) : ask.call(row, ctx));
         return handle;
     }
 
@@ -202,7 +211,7 @@ final class FanOutJob {
         List<ChatRequest> out = new ArrayList<>();
         for (Row row : rows) {
             if (!hit[row.index()]) {
-                out.add(request(row.prompt()));
+                out.add(request(row));
             }
         }
         return out;
@@ -217,7 +226,9 @@ final class FanOutJob {
 
     private void ended(ItemResult<Row, Answer> r) {
         table.fill(r);
-        if (maxCost != null && price != null && !r.cached() && !r.resumed()) {
+        Preflight.Price price = maxCost == null ? null
+                : prices.apply(r.input().variant() == null ? null : r.input().variant().model());
+        if (price != null && !r.cached() && !r.resumed()) {
             spent.add((r.promptTokens() * price.in() + r.completionTokens() * price.out()) / 1e6);
             FanOutHandle<Row, Answer> h = handle;
             if (stoppedBy == null && spent.sum() >= maxCost && h != null) {
@@ -273,14 +284,14 @@ final class FanOutJob {
     }
 
     private Answer text(Row row, ItemContext ctx) {
-        ChatCompletion answer = client.chat().completions().create(request(row.prompt()), ONE_ATTEMPT);
+        ChatCompletion answer = client.chat().completions().create(request(row), ONE_ATTEMPT);
         tokens(answer, ctx);
         return new Answer(answer.content(), null);
     }
 
     /** One attempt of a structured row: ask (mending the last invalid answer), check, keep the problem if invalid. */
     private Answer structured(Row row, ItemContext ctx) {
-        ChatRequest base = request(row.prompt());
+        ChatRequest base = request(row);
         boolean loose = fallback.get();
         ChatCompletion answer;
         try {
@@ -339,6 +350,17 @@ final class FanOutJob {
     /** The rows, in input order. */
     List<Row> rows() {
         return rows;
+    }
+
+    /** True when the row asks at temperature 0, where identical requests are sent once. */
+    private boolean atZero(Row row) {
+        Double t = row.variant() == null ? template.temperature() : row.variant().temperature(template.temperature());
+        return t != null && t == 0;
+    }
+
+    private ChatRequest request(Row row) {
+        ChatRequest base = request(row.prompt());
+        return row.variant() == null ? base : row.variant().apply(base);
     }
 
     private ChatRequest request(String prompt) {

@@ -1,6 +1,7 @@
 package dev.chorus.magics;
 
 import static dev.chorus.magics.OptionSchema.flag;
+import static dev.chorus.magics.OptionSchema.repeated;
 import static dev.chorus.magics.OptionSchema.value;
 
 import dev.chorus.client.ChatClient;
@@ -36,7 +37,8 @@ import tech.tablesaw.api.Table;
  */
 final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
-            %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--schema R] [--concurrency N] [--rps R] [--retries N]
+            %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--schema R] [--models A,B] [--vary NAME=V1,V2]... [--prompts VAR]
+                            [--concurrency N] [--rps R] [--retries N]
                             [--timeout D] [--deadline D] [--model M] [--system TEXT] [--max-tokens N]
                             [--temperature T] [--out VAR] [--checkpoint FILE.jsonl] [--background]
                             [--no-cache | --refresh] [--price in=X,out=Y[,currency=C]] [--yes] [--max-cost X]
@@ -44,7 +46,9 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
               Without --over each non-empty body line is one prompt; with --over the body is a template
               filled from each row ({column}; {it} for a list of strings). Results: a table bound to VAR
               (default results). --schema R (a record, class or enum, a variable holding a JSON Schema,
-              or a .json file) asks for JSON of that shape and gives one typed column per field.
+              or a .json file) asks for JSON of that shape and gives one typed column per field. A grid:
+              --models, --vary (a sampling parameter; may repeat) and templates separated by --- lines (or
+              --prompts VAR) run their cross product: one row per input and variant.
               Answers are cached: running the cell again sends only what is not cached (--no-cache skips
               the cache, --refresh asks again). Before sending, a pre-flight line counts requests, tokens and
               cost (per million tokens: --price, CHORUS_PRICES, or a built-in list); above 1,000 requests or
@@ -52,7 +56,8 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
               2m. --checkpoint resumes.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
-            value("over", "VAR|FILE"), value("schema", "R"), value("concurrency", "N"), value("rps", "R"), value("retries", "N"),
+            value("over", "VAR|FILE"), value("schema", "R"), value("models", "A,B"), repeated("vary", "NAME=V1,V2"),
+            value("prompts", "VAR"), value("concurrency", "N"), value("rps", "R"), value("retries", "N"),
             value("timeout", "D"), value("deadline", "D"), value("model", "M"), value("system", "TEXT"),
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
             value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"),
@@ -78,14 +83,16 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
     }
 
     /** A parsed {@code %%fanout} call. */
-    record Call(Options options, String over, String schema, Integer concurrency, Double rps, Integer retries, Duration timeout,
+    record Call(Options options, String over, String schema, String models, List<String> vary, String prompts,
+                Integer concurrency, Double rps, Integer retries, Duration timeout,
                 Duration deadline, String model, String system, Integer maxTokens, Double temperature, String out,
                 Path checkpoint, boolean background, boolean noCache, boolean refresh, String price, boolean yes,
                 Double maxCost) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             String checkpoint = o.string("checkpoint", null);
-            return new Call(o, o.string("over", null), o.string("schema", null), o.positiveInt("concurrency", null), o.positiveNumber("rps", null),
+            return new Call(o, o.string("over", null), o.string("schema", null), o.string("models", null),
+                    o.strings("vary"), o.string("prompts", null), o.positiveInt("concurrency", null), o.positiveNumber("rps", null),
                     o.nonNegativeInt("retries", null), o.duration("timeout", null), o.duration("deadline", null),
                     o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
                     o.number("temperature", null, 0, 2), o.variable("out", "results"),
@@ -245,13 +252,63 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         return prompts;
     }
 
+    /** The grid of a call: its templates (one without a grid), models and varied parameters. */
+    private Grid grid(Call c, String body, Notebook notebook) {
+        List<String> templates;
+        if (c.prompts() != null) {
+            if (c.over() == null) {
+                throw c.options().fail("--prompts gives templates for the rows of --over; without --over each body line is a prompt");
+            }
+            Object value;
+            try {
+                value = notebook == null ? null : notebook.read(c.prompts());
+            } catch (RuntimeException e) {
+                throw c.options().fail("--prompts " + c.prompts() + " is not a notebook variable");
+            }
+            if (!(value instanceof List<?> list) || list.isEmpty() || !list.stream().allMatch(x -> x instanceof String)) {
+                throw c.options().fail("--prompts " + c.prompts() + " must be a non-empty List<String> of templates");
+            }
+            if (body != null && !body.isBlank()) {
+                throw c.options().fail("--prompts gives the templates: leave the cell body empty");
+            }
+            templates = list.stream().map(x -> ((String) x).strip()).toList();
+        } else if (c.over() != null) {
+            templates = Grid.templates(body);
+        } else {
+            templates = java.util.Collections.singletonList(body);
+        }
+        return Grid.of(templates, c.models(), c.vary(), c.options());
+    }
+
+    /** The columns a grid adds after the input columns: input, model, one per varied parameter, variant. */
+    private static List<tech.tablesaw.columns.Column<?>> gridColumns(Grid grid, List<FanOutJob.Row> rows, String model) {
+        tech.tablesaw.api.IntColumn input = tech.tablesaw.api.IntColumn.create("input");
+        tech.tablesaw.api.StringColumn models = tech.tablesaw.api.StringColumn.create("model");
+        tech.tablesaw.api.StringColumn variant = tech.tablesaw.api.StringColumn.create("variant");
+        Map<String, tech.tablesaw.api.StringColumn> params = new java.util.LinkedHashMap<>();
+        grid.vary().keySet().forEach(k -> params.put(k, tech.tablesaw.api.StringColumn.create(k)));
+        int variants = grid.variants().size();
+        for (FanOutJob.Row r : rows) {
+            input.append(r.index() / variants);
+            models.append(r.variant().model() == null ? model : r.variant().model());
+            variant.append(r.variant().label());
+            params.forEach((k, col) -> col.append(String.valueOf(r.variant().params().get(k))));
+        }
+        List<tech.tablesaw.columns.Column<?>> out = new ArrayList<>();
+        out.add(input);
+        out.add(models);
+        out.addAll(params.values());
+        out.add(variant);
+        return out;
+    }
+
     /**
      * The pre-flight guard: unless the client is the embedded sandbox, shows what the run will send
      * (requests, tokens, cost where a price is known) and, above the thresholds, asks through stdin
      * ({@code --yes} skips the question). Nothing has been sent yet.
      */
-    private void preflight(Call c, ChatClient client, String model, FanOutJob job, ResultTable results,
-                           FanOutDisplay display, Notebook notebook, Preflight.Price price) {
+    private void preflight(Call c, ChatClient client, FanOutJob job, ResultTable results, FanOutDisplay display,
+                           Notebook notebook, Map<String, Preflight.Price> prices) {
         dev.chorus.sandbox.Sandbox embedded = session.sandbox();
         if (embedded != null && client.baseUrl().startsWith(embedded.baseUrl())) {
             return;
@@ -263,16 +320,23 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         } catch (IllegalArgumentException e) {
             throw c.options().fail(e.getMessage());
         }
-        Preflight.Estimate e = Preflight.estimate(job.uncachedRequests(), job.cachedRows(), model, c.maxTokens(), price,
+        Map<String, List<ChatRequest>> byModel = new java.util.LinkedHashMap<>();
+        prices.keySet().forEach(m -> byModel.put(m, new ArrayList<>()));
+        for (ChatRequest r : job.uncachedRequests()) {
+            byModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
+        }
+        byModel.values().removeIf(l -> l.isEmpty() && byModel.size() > 1);
+        Preflight.Estimate e = Preflight.estimate(byModel, job.cachedRows(), c.maxTokens(), prices::get,
                 results.schema() == null ? null : results.schema().schema().toString());
+        Preflight.Price price = e.price();
         if (display != null) {
-            display.say(e.line(model));
+            display.say(e.line());
         }
         if (c.yes() || e.requests() == 0 || !Preflight.needsYes(e, thresholds)) {
             return;
         }
         String what = String.format(java.util.Locale.ROOT, "%,d requests%s", e.requests(),
-                price == null ? "" : ", " + price.approx(e.cost()));
+                price == null || Double.isNaN(e.cost()) ? "" : ", " + price.approx(e.cost()));
         String answer;
         try {
             if (notebook == null) {
@@ -311,7 +375,11 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
      */
     Outcome execute(Call c, Inputs inputs, String body, Notebook notebook, String label, boolean bind,
                     OutputSchema schema) {
-        List<String> prompts = prompts(c, inputs, body, c.over());
+        Grid grid = grid(c, body, notebook);
+        List<List<String>> byTemplate = new ArrayList<>();
+        for (String t : grid.templates()) {
+            byTemplate.add(prompts(c, inputs, t, c.over()));
+        }
         if (schema == null && c.schema() != null) {
             schema = SchemaArg.resolve(c.schema(), notebook, c.options());
         }
@@ -324,27 +392,52 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         if (c.background() && session.background() != null && !session.background().done()) {
             throw c.options().fail("a background fan-out is still running (%fanout status, %fanout cancel)");
         }
-        List<FanOutJob.Row> rows = new ArrayList<>(prompts.size());
-        for (int i = 0; i < prompts.size(); i++) {
-            rows.add(new FanOutJob.Row(i, inputs.rows().get(i), prompts.get(i)));
+        List<FanOutJob.Row> rows = new ArrayList<>();
+        List<String> prompts = new ArrayList<>();
+        List<String> models = new ArrayList<>();
+        int n = inputs.rows().size();
+        for (int i = 0; i < n; i++) {
+            for (Grid.Variant v : grid.isGrid() ? grid.variants() : List.<Grid.Variant>of()) {
+                String p = byTemplate.get(v.template()).get(i);
+                rows.add(new FanOutJob.Row(rows.size(), inputs.rows().get(i), p, v));
+                prompts.add(p);
+            }
+            if (!grid.isGrid()) {
+                String p = byTemplate.get(0).get(i);
+                rows.add(new FanOutJob.Row(i, inputs.rows().get(i), p));
+                prompts.add(p);
+            }
         }
-        Preflight.Price price;
+        if (grid.models().isEmpty()) {
+            models.add(model);
+        } else {
+            models.addAll(grid.models());
+        }
+        Map<String, Preflight.Price> prices = new java.util.LinkedHashMap<>();
         try {
-            price = Preflight.price(model, c.price(), session.getenv("CHORUS_PRICES"));
+            for (String m : models) {
+                prices.put(m, Preflight.price(m, c.price(), session.getenv("CHORUS_PRICES")));
+            }
         } catch (IllegalArgumentException e) {
             throw c.options().fail(e.getMessage());
         }
-        if (c.maxCost() != null && price == null) {
-            throw c.options().fail("--max-cost needs a price for " + model + ": --price in=…,out=… or CHORUS_PRICES");
+        for (String m : models) {
+            if (c.maxCost() != null && prices.get(m) == null) {
+                throw c.options().fail("--max-cost needs a price for " + m + ": --price in=…,out=… or CHORUS_PRICES");
+            }
         }
+        Preflight.Price price = models.size() == 1 ? prices.get(model) : null;
         FanOutJob.Settings settings = new FanOutJob.Settings(
                 c.concurrency() != null ? c.concurrency() : defaults.concurrencyOr16(),
                 c.rps() != null ? c.rps() : defaults.rps(),
                 c.retries() != null ? c.retries() : defaults.retries() != null ? defaults.retries() : 2,
                 c.timeout() != null ? c.timeout() : defaults.timeout(),
                 c.deadline(), c.checkpoint(), ResponseCache.forCall(session, c.options(), c.noCache(), c.refresh(), notebook),
-                c.refresh(), price, c.maxCost());
-        ResultTable results = new ResultTable(c.out(), inputs, prompts, schema);
+                c.refresh(), m -> prices.get(m == null ? model : m), c.maxCost());
+        ResultTable results = grid.isGrid()
+                ? new ResultTable(c.out(), inputs.repeat(grid.variants().size()), prompts, schema,
+                        gridColumns(grid, rows, model))
+                : new ResultTable(c.out(), inputs, prompts, schema);
         FanOutDisplay display = notebook == null ? null : new FanOutDisplay(notebook, label, rows.size());
         FanOutHandle<FanOutJob.Row, FanOutJob.Answer> handle;
         FanOutJob job;
@@ -353,7 +446,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         } catch (RuntimeException e) {
             throw c.options().failed(e.getMessage());
         }
-        preflight(c, client, model, job, results, display, notebook, price);
+        preflight(c, client, job, results, display, notebook, prices);
         if (display != null) {
             display.open();
         }
@@ -397,6 +490,9 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         if (display != null) {
             display.finish(result, handle.progress(), results, variable, c.checkpoint(), job.fellBack(), price,
                     job.stoppedBy());
+        }
+        if (display != null && grid.isGrid()) {
+            display.variants(VariantSummary.of(result, grid, m -> prices.get(m == null ? model : m)));
         }
         String stopped = job.stoppedBy();
         return new Outcome(results.table(), result, schema, interrupted,

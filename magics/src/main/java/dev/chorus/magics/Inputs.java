@@ -31,6 +31,26 @@ import tech.tablesaw.io.csv.CsvReadOptions;
 record Inputs(List<String> columns, List<Map<String, Object>> rows, Table source) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** These inputs with each row repeated {@code times} times in a row (a grid: one row per input and variant). */
+    Inputs repeat(int times) {
+        List<Map<String, Object>> out = new ArrayList<>(rows.size() * times);
+        for (Map<String, Object> row : rows) {
+            for (int k = 0; k < times; k++) {
+                out.add(row);
+            }
+        }
+        Table copy = null;
+        if (source != null) {
+            copy = source.emptyCopy();
+            for (int i = 0; i < source.rowCount(); i++) {
+                for (int k = 0; k < times; k++) {
+                    copy.addRow(i, source);
+                }
+            }
+        }
+        return new Inputs(columns, out, copy);
+    }
+
     /** Inputs from a notebook value. */
     static Inputs of(Object value, String name) {
         if (value instanceof Table t) {

@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
  */
 final class OptionSchema {
 
-    /** One option: its name without dashes, the placeholder of its value (null for a flag), and whether its value is secret. */
-    record Option(String name, String value, boolean secret) {
+    /**
+     * One option: its name without dashes, the placeholder of its value (null for a flag), whether
+     * its value is secret, and whether it may be given more than once ({@link Options#strings}).
+     */
+    record Option(String name, String value, boolean secret, boolean repeatable) {
         boolean flag() {
             return value == null;
         }
@@ -53,15 +56,20 @@ final class OptionSchema {
     }
 
     static Option value(String name, String placeholder) {
-        return new Option(name, placeholder, false);
+        return new Option(name, placeholder, false, false);
+    }
+
+    /** An option that may be given more than once; {@link Options#strings} gives every value. */
+    static Option repeated(String name, String placeholder) {
+        return new Option(name, placeholder, false, true);
     }
 
     static Option secret(String name, String placeholder) {
-        return new Option(name, placeholder, true);
+        return new Option(name, placeholder, true, false);
     }
 
     static Option flag(String name) {
-        return new Option(name, null, false);
+        return new Option(name, null, false, false);
     }
 
     String command() {
@@ -128,7 +136,7 @@ final class OptionSchema {
                 }
                 value = args.get(++i);
             }
-            if (values.containsKey(name)) {
+            if (values.containsKey(name) && !option.repeatable()) {
                 throw fail(quoted, "--" + name + " is given twice");
             }
             Matcher ref = ENV_REF.matcher(value);
@@ -139,7 +147,7 @@ final class OptionSchema {
                 }
                 value = fromEnv;
             }
-            values.put(name, value);
+            values.merge(name, value, (a, b) -> a + Options.REPEAT + b);
         }
         if (!help && positional.size() > maxPositional) {
             throw fail(quoted, maxPositional == 0

@@ -61,6 +61,15 @@ final class Options {
         return values.getOrDefault(name, fallback);
     }
 
+    /** Joins the values of an option given more than once (inside {@link #strings}). */
+    static final String REPEAT = "\u0000";
+
+    /** Every value of a repeatable option, in the order given; empty when it was not given. */
+    List<String> strings(String name) {
+        String v = values.get(name);
+        return v == null ? List.of() : List.of(v.split(REPEAT, -1));
+    }
+
     /** These options with {@code name} set to {@code value} (the command as typed stays as it was). */
     Options with(String name, String value) {
         Map<String, String> copy = new java.util.LinkedHashMap<>(values);

@@ -89,18 +89,24 @@ final class Preflight {
      * @param outputTokens their completion tokens: {@code --max-tokens} each, or {@link #ASSUMED_OUTPUT} each
      * @param assumed      true when the output tokens are the assumption
      * @param cached       rows answered from the cache
-     * @param price        the model's price, or null
+     * @param price        the model's price (null without one, or for several models)
      * @param encoding     the tokenizer's name
+     * @param models       the models the requests go to
+     * @param total        the estimated cost, NaN when a model has no price
+     * @param unpriced     a model without a price, or null
      */
     record Estimate(int requests, long promptTokens, long outputTokens, boolean assumed, int cached, Price price,
-                    String encoding) {
-        /** The estimated cost, or NaN without a price. */
+                    String encoding, List<String> models, double total, String unpriced) {
+        /** The estimated cost, or NaN when a price is missing. */
         double cost() {
-            return price == null ? Double.NaN : (promptTokens * price.in() + outputTokens * price.out()) / 1e6;
+            return total;
         }
 
+
         /** One line, e.g. {@code pre-flight: 2,400 requests (200 of 2,600 cached) · 1.2M prompt tokens …}. */
-        String line(String model) {
+        String line() {
+            String model = models.size() == 1 ? models.get(0)
+                    : models.size() + " models (" + String.join(", ", models) + ")";
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "pre-flight: %,d request%s", requests,
                     requests == 1 ? "" : "s"));
             if (cached > 0) {
@@ -111,11 +117,13 @@ final class Preflight {
             if (assumed) {
                 b.append(" (").append(ASSUMED_OUTPUT).append(" assumed per answer: no --max-tokens)");
             }
-            if (price != null) {
+            if (unpriced != null) {
+                b.append(" · no price known for ").append(unpriced).append(" (--price in=…,out=… or CHORUS_PRICES)");
+            } else if (models.size() == 1) {
                 b.append(String.format(Locale.ROOT, " · %s at %s/%s per M tokens (%s)", price.approx(cost()),
                         price.money(price.in()), price.money(price.out()), price.source()));
             } else {
-                b.append(" · no price known for ").append(model).append(" (--price in=…,out=… or CHORUS_PRICES)");
+                b.append(" · ").append(price.approx(cost())).append(" at each model's price");
             }
             return b.toString();
         }
@@ -159,7 +167,45 @@ final class Preflight {
             }
         }
         long out = (long) requests.size() * (maxTokens != null ? maxTokens : ASSUMED_OUTPUT);
-        return new Estimate(requests.size(), prompt, out, maxTokens == null, cached, price, enc.getName());
+        double total = price == null ? Double.NaN : (prompt * price.in() + out * price.out()) / 1e6;
+        return new Estimate(requests.size(), prompt, out, maxTokens == null, cached, price, enc.getName(), List.of(model),
+                total, price == null ? model : null);
+    }
+
+    /**
+     * The estimate of a grid's requests to several models: the requests grouped by model, each
+     * counted with its tokenizer and priced with its price ({@code prices}: model to price, or null).
+     */
+    static Estimate estimate(Map<String, List<ChatRequest>> byModel, int cached, Integer maxTokens,
+                             java.util.function.Function<String, Price> prices, String perRequest) {
+        int requests = 0;
+        long prompt = 0;
+        long out = 0;
+        double total = 0;
+        String unpriced = null;
+        Price first = null;
+        List<String> encodings = new java.util.ArrayList<>();
+        for (Map.Entry<String, List<ChatRequest>> e : byModel.entrySet()) {
+            Price p = prices.apply(e.getKey());
+            Estimate one = estimate(e.getValue(), 0, e.getKey(), maxTokens, p, perRequest);
+            requests += one.requests();
+            prompt += one.promptTokens();
+            out += one.outputTokens();
+            if (!encodings.contains(one.encoding())) {
+                encodings.add(one.encoding());
+            }
+            if (p == null) {
+                unpriced = unpriced == null ? e.getKey() : unpriced;
+            } else if (first == null) {
+                first = p;
+            } else if (!first.currency().equals(p.currency())) {
+                unpriced = unpriced == null ? e.getKey() + " (in " + p.currency() + ", not " + first.currency() + ")"
+                        : unpriced;
+            }
+            total += one.cost();
+        }
+        return new Estimate(requests, prompt, out, maxTokens == null, cached, first, String.join(", ", encodings),
+                List.copyOf(byModel.keySet()), unpriced == null ? total : Double.NaN, unpriced);
     }
 
     /**
@@ -271,7 +317,7 @@ final class Preflight {
         if (e.requests() > thresholds[0]) {
             return true;
         }
-        if (e.price() == null) {
+        if (e.price() == null || Double.isNaN(e.cost())) {
             return false;
         }
         double cost = Double.isNaN(thresholds[1]) ? e.price().defaultThreshold() : thresholds[1];

@@ -58,6 +58,14 @@ final class ResultTable {
 
     /** @param schema the shape of structured answers, or null for text answers */
     ResultTable(String name, Inputs inputs, List<String> prompts, OutputSchema schema) {
+        this(name, inputs, prompts, schema, List.of());
+    }
+
+    /**
+     * @param schema the shape of structured answers, or null for text answers
+     * @param extra  columns that follow the input columns (a grid's input, model, parameters, variant)
+     */
+    ResultTable(String name, Inputs inputs, List<String> prompts, OutputSchema schema, List<Column<?>> extra) {
         int n = prompts.size();
         TablesawStartup.ensure();
         this.schema = schema;
@@ -85,6 +93,12 @@ final class ResultTable {
                 }
                 table.addColumns(c);
             }
+        }
+        for (Column<?> c : extra) {
+            if (table.columnNames().contains(c.name())) {
+                table.column(c.name()).setName("input_" + c.name());
+            }
+            table.addColumns(c);
         }
         table.addColumns(StringColumn.create("prompt", prompts));
         typed = schema == null ? null : new TypedColumns(schema, n, Set.copyOf(RESULT_COLUMNS));

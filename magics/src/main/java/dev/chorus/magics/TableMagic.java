@@ -30,14 +30,15 @@ import tech.tablesaw.columns.Column;
 final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
     static final String USAGE = """
             %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
-                              [--export FILE.csv|FILE.jsonl|FILE.html]
+                              [--pivot COL [--value COL]] [--export FILE.csv|FILE.jsonl|FILE.html]
               Shows the table VAR (first and last rows up to --limit, default 20); --where keeps rows
               whose COL equals VALUE; also !=, and >, >=, <, <= on number and date columns
-              (--where score>0.5); --export writes the selected rows.
+              (--where score>0.5); --pivot model (or variant, or a varied parameter) shows a grid's inputs down and
+              its variants across, each cell the answer (or --value COL); --export writes what is shown.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%table", USAGE, 1,
             value("limit", "N"), value("columns", "a,b"), value("sort", "COL[:desc]"), value("where", "COL=VALUE"),
-            value("export", "FILE"));
+            value("export", "FILE"), value("pivot", "COL"), value("value", "COL"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Session session;
@@ -106,6 +107,12 @@ final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
         if (where != null) {
             t = Where.parse(where, o, t).apply(t);
             t.setName(source.name() + " where " + where);
+        }
+        String pivot = o.string("pivot", null);
+        if (pivot != null) {
+            t = Pivot.of(t, pivot, o.string("value", null), o);
+        } else if (o.has("value")) {
+            throw o.fail("--value goes with --pivot");
         }
         String sort = o.string("sort", null);
         if (sort != null) {
