@@ -275,7 +275,8 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         } else if (c.over() != null) {
             templates = Grid.templates(body);
         } else {
-            templates = java.util.Collections.singletonList(body);
+            // Without --over each body line is a prompt: no templates, one placeholder.
+            templates = List.of(body == null ? "" : body);
         }
         return Grid.of(templates, c.models(), c.vary(), c.options());
     }
