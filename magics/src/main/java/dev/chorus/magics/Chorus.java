@@ -137,7 +137,11 @@ public final class Chorus {
         List<R> values = new ArrayList<>();
         for (ItemResult<FanOutJob.Row, FanOutJob.Answer> item : outcome.result().items()) {
             if (item.ok() && item.value() != null) {
-                values.add(schema.read(item.value().json(), type));
+                try {
+                    values.add(schema.read(item.value().json(), type));
+                } catch (IllegalArgumentException unreadable) {
+                    // valid JSON Jackson cannot build the type from: the row is in the table only
+                }
             }
         }
         return new Results<>(outcome.table(), values);

@@ -148,9 +148,13 @@ final class FanOutJob {
                 .onItem(this::ended);
         if (cache != null) {
             keys = new String[this.rows.size()];
+            Map<String, Integer> copies = new java.util.HashMap<>();
             for (Row row : this.rows) {
                 ChatRequest asked = request(row);
-                keys[row.index()] = ResponseCache.key(client.baseUrl(), schema == null ? asked : schema.request(asked, false));
+                String key = ResponseCache.key(client.baseUrl(), schema == null ? asked : schema.request(asked, false));
+                // Above temperature 0 identical rows are samples: the k-th copy keeps an answer of its own.
+                int k = atZero(row) ? 0 : copies.merge(key, 1, Integer::sum) - 1;
+                keys[row.index()] = k == 0 ? key : key + "#" + k;
             }
             Map<String, ResponseCache.Entry> hits = settings.refresh() ? Map.of() : cache.getAll(List.of(keys));
             hit = new boolean[keys.length];
@@ -264,7 +268,8 @@ final class FanOutJob {
                 Answer a = first.get();
                 return new Answer(a.text(), a.json(), true);
             } catch (java.util.concurrent.ExecutionException leaderFailed) {
-                return ask.call(row, ctx);
+                // The first row's request failed (and left the map): one of the waiting rows asks next.
+                return once(row, ctx, ask);
             }
         }
         try {

@@ -114,6 +114,9 @@ final class ResponseCache implements AutoCloseable {
                         + " latency_ms INTEGER NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL,"
                         + " used INTEGER NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS answers_used ON answers (used)");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
             }
             return new ResponseCache(file, maxBytes, c);
         } catch (IOException | SQLException e) {

@@ -20,9 +20,9 @@ import tech.tablesaw.columns.Column;
  * The result table of a fan-out, created with one row per input (status {@code pending}) and
  * filled in place as items end (the engine pushes each one to {@link #fill}): the input columns,
  * then prompt, answer, status, error, cached, latency_ms, attempts, prompt_tokens, completion_tokens,
- * start_ms, end_ms. A cached row sent nothing: its answer came from the response cache (or, at
- * temperature 0, from another row of the run with the identical request), with the latency and
- * tokens of the request that produced it. With a schema, {@code answer} gives way to one typed column per field of the
+ * start_ms, end_ms. A cached row sent nothing: its answer came from the response cache, with the
+ * latency and tokens of the request that produced it, or, at temperature 0, from another row of
+ * the run with the identical request (its latency is then its wait, its tokens 0). With a schema, {@code answer} gives way to one typed column per field of the
  * schema ({@link TypedColumns}), and {@code raw} (the text as received) follows {@code error}; an
  * invalid answer's row has status {@code invalid}, the validator's message and the raw text.
  *
@@ -70,19 +70,23 @@ final class ResultTable {
         TablesawStartup.ensure();
         this.schema = schema;
         table = Table.create(name);
-        Set<String> reserved = new HashSet<>(RESULT_COLUMNS);
+        // Tablesaw refuses two columns whose names differ only in case: names are compared that way.
+        Set<String> reserved = new HashSet<>();
+        RESULT_COLUMNS.forEach(c -> reserved.add(c.toLowerCase(Locale.ROOT)));
+        extra.forEach(c -> reserved.add(c.name().toLowerCase(Locale.ROOT)));
+        Set<String> taken = Set.copyOf(reserved);
         if (schema != null) {
-            reserved.addAll(TypedColumns.names(schema));
+            TypedColumns.names(schema).forEach(f -> reserved.add(f.toLowerCase(Locale.ROOT)));
         }
         if (inputs.source() != null) {
             for (Column<?> c : inputs.source().columns()) {
                 Column<?> copy = c.copy();
-                copy.setName(reserved.contains(c.name()) ? "input_" + c.name() : c.name());
+                copy.setName(reserved.contains(c.name().toLowerCase(Locale.ROOT)) ? "input_" + c.name() : c.name());
                 table.addColumns(copy);
             }
         } else {
             for (String col : inputs.columns()) {
-                StringColumn c = StringColumn.create(reserved.contains(col) ? "input_" + col : col);
+                StringColumn c = StringColumn.create(reserved.contains(col.toLowerCase(Locale.ROOT)) ? "input_" + col : col);
                 for (Map<String, Object> row : inputs.rows()) {
                     Object v = row.get(col);
                     if (v == null) {
@@ -94,14 +98,9 @@ final class ResultTable {
                 table.addColumns(c);
             }
         }
-        for (Column<?> c : extra) {
-            if (table.columnNames().contains(c.name())) {
-                table.column(c.name()).setName("input_" + c.name());
-            }
-            table.addColumns(c);
-        }
+        extra.forEach(table::addColumns);
         table.addColumns(StringColumn.create("prompt", prompts));
-        typed = schema == null ? null : new TypedColumns(schema, n, Set.copyOf(RESULT_COLUMNS));
+        typed = schema == null ? null : new TypedColumns(schema, n, taken);
         raw = schema == null ? null : StringColumn.create("raw", n);
         answer = schema == null ? StringColumn.create("answer", n) : null;
         status = StringColumn.create("status", n);

@@ -32,12 +32,12 @@ final class TypedColumns {
     private final List<Field> fields;
     private final List<Column<?>> columns = new ArrayList<>();
 
-    /** Columns of {@code rows} missing values; {@code taken}: names the fields must not use. */
+    /** Columns of {@code rows} missing values; {@code taken}: names the fields must not use, in lower case. */
     TypedColumns(OutputSchema schema, int rows, Set<String> taken) {
         this.schema = schema;
         this.fields = schema.fields();
         for (Field f : fields) {
-            String name = taken.contains(f.name()) ? PREFIX + f.name() : f.name();
+            String name = taken.contains(f.name().toLowerCase(java.util.Locale.ROOT)) ? PREFIX + f.name() : f.name();
             Column<?> c = switch (f.kind()) {
                 case STRING, JSON -> StringColumn.create(name, rows);
                 case INT -> IntColumn.create(name, rows);
@@ -73,8 +73,16 @@ final class TypedColumns {
             switch (fields.get(k).kind()) {
                 case STRING -> ((StringColumn) c).set(i, v.isTextual() ? v.asText() : v.toString());
                 case JSON -> ((StringColumn) c).set(i, OutputSchema.text(v));
-                case INT -> ((IntColumn) c).set(i, v.asInt());
-                case LONG -> ((LongColumn) c).set(i, v.asLong());
+                case INT -> {
+                    if (v.canConvertToInt()) {
+                        ((IntColumn) c).set(i, v.asInt());
+                    }
+                }
+                case LONG -> {
+                    if (v.canConvertToLong()) {
+                        ((LongColumn) c).set(i, v.asLong());
+                    }
+                }
                 case DOUBLE -> ((DoubleColumn) c).set(i, v.asDouble());
                 case BOOLEAN -> ((BooleanColumn) c).set(i, v.asBoolean());
                 case DATE -> {

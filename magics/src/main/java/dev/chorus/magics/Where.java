@@ -14,7 +14,7 @@ import tech.tablesaw.selection.Selection;
  * A {@code --where} condition of {@code %table}: {@code COL=VALUE} and {@code COL!=VALUE} on any
  * column (the cell as shown), and {@code >}, {@code >=}, {@code <}, {@code <=} on number columns
  * (compared as numbers, so {@code score>0.5}) and date columns ({@code date>=2026-01-01}). On a
- * number column {@code =} compares numbers too. A missing value never satisfies a comparison.
+ * number column {@code =} compares numbers too. A missing value satisfies {@code !=} only.
  *
  * <p>Immutable. A bad condition is the magic's one-line error.
  */

@@ -24,10 +24,12 @@ public interface FanOutHandle<I, R> extends AutoCloseable {
     void cancel();
 
     /**
-     * Stops starting items: those running end on their own (a retry of theirs is not made), and
-     * every item not started ends {@link ItemStatus#CANCELLED} with {@code reason} in its error.
-     * The result's {@code cancelled()} is true. A {@link #cancel()} afterwards still interrupts
-     * what runs. Returns at once.
+     * Stops starting items: a request in flight finishes (a retry of it is not made: that item ends
+     * {@link ItemStatus#CANCELLED}, "{@code reason}; not retried"), an item waiting for a slot or a
+     * rate permit sends nothing, and every item not started ends {@link ItemStatus#CANCELLED} with
+     * "{@code reason}; not started". The result's {@code cancelled()} is true when an item was left
+     * out. A {@link #cancel()} or the deadline afterwards still interrupts what runs. An item asleep
+     * in a retry backoff ends when its wait does. Returns at once.
      */
     void stopStarting(String reason);
 

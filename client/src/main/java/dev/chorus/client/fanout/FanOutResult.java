@@ -74,12 +74,13 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
                 cached++;
                 continue;
             }
-            prompt += r.promptTokens();
-            completion += r.completionTokens();
             if (r.resumed()) {
+                // Nothing was sent now either: its tokens were spent by the run that wrote the checkpoint.
                 resumed++;
                 continue;
             }
+            prompt += r.promptTokens();
+            completion += r.completionTokens();
             attempts += r.attempts();
             if (r.start() != null) {
                 sumLatencyNanos += r.latency().toNanos();
@@ -110,6 +111,7 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
      *
      * @param cached      items whose value was known before the run ({@link ItemResult#cached()}): nothing
      *                    sent, and their tokens are not in {@code promptTokens} and {@code completionTokens}
+     *                    (nor are those of resumed items: the tokens are what this run spent)
      * @param invalid     items whose last answer was not what was asked for ({@link ItemStatus#INVALID})
      * @param efficiency  sum of item latencies / (wall × concurrency): 1.0 means every slot was busy all the time
      * @param attempts    attempts made (retries included, resumed items excluded)

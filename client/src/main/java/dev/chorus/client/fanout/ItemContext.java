@@ -18,6 +18,9 @@ public interface ItemContext {
     /** The name of that endpoint. */
     String endpointName();
 
-    /** Records the tokens used by the successful attempt (reported in {@link ItemResult} and the summary). */
+    /**
+     * Adds tokens the item used (reported in {@link ItemResult} and the summary): call it once per
+     * request an attempt makes, so that what failed or was asked again is counted too.
+     */
     void tokens(long promptTokens, long completionTokens);
 }

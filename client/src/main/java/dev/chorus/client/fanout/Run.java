@@ -214,6 +214,11 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                     } catch (InterruptedException e) {
                         break;
                     }
+                    if (stop != null) {
+                        // Stopped while waiting for a slot: the claimed item is marked by finish().
+                        cap.release();
+                        break;
+                    }
                 }
                 current.set(worker, i);
                 try {
@@ -283,8 +288,8 @@ final class Run<I, R> implements FanOutHandle<I, R> {
     private void stop(Stop reason) {
         state.lock();
         try {
-            // A drain may turn into a cancel (an interrupt while draining); nothing else changes a stop.
-            if (finishing || stop != null && !(stop == Stop.DRAIN && reason == Stop.CANCEL)) {
+            // A drain may turn into a cancel or a deadline; nothing else changes a stop.
+            if (finishing || stop != null && !(stop == Stop.DRAIN && reason != Stop.DRAIN)) {
                 return;
             }
             stop = reason;
@@ -350,7 +355,8 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             items.add(results.get(i));
         }
         FanOutResult<I, R> result = new FanOutResult<>(items, Duration.ofNanos(wall), config.concurrency,
-                stop == Stop.CANCEL || stop == Stop.DRAIN, stop == Stop.DEADLINE,
+                // A drain that left nothing unsent (the last rows crossed the line) did not cut the run short.
+                stop == Stop.CANCEL || stop == Stop.DRAIN && cancelled.get() > 0, stop == Stop.DEADLINE,
                 Optional.ofNullable(checkpoint == null ? null : checkpoint.error()));
         if (config.listener != null) {
             notifyListener(snapshot(true));
@@ -452,8 +458,8 @@ final class Run<I, R> implements FanOutHandle<I, R> {
 
         @Override
         public void tokens(long prompt, long completion) {
-            this.promptTokens = prompt;
-            this.completionTokens = completion;
+            this.promptTokens += prompt;
+            this.completionTokens += completion;
         }
     }
 
@@ -483,6 +489,12 @@ final class Run<I, R> implements FanOutHandle<I, R> {
                     try {
                         config.rateLimiter.acquire();
                     } catch (InterruptedException e) {
+                        status = stopStatus();
+                        error = null;
+                        break;
+                    }
+                    if (stop != null) {
+                        // Stopped (a drain, say) while waiting for a permit: nothing is sent.
                         status = stopStatus();
                         error = null;
                         break;
@@ -556,7 +568,7 @@ final class Run<I, R> implements FanOutHandle<I, R> {
             Thread.interrupted();
             long end = System.nanoTime();
             if (status == ItemStatus.CANCELLED && error == null) {
-                error = new CancellationException("fan-out cancelled");
+                error = new CancellationException(stop == Stop.DRAIN ? drainReason + "; not retried" : "fan-out cancelled");
             } else if (status == ItemStatus.TIMED_OUT && error == null) {
                 error = new TimeoutException("deadline of " + config.deadline + " reached");
             }

@@ -119,6 +119,19 @@ public final class OutputSchema {
                         Option.STANDARD_FORMATS)
                 .without(Option.SCHEMA_VERSION_INDICATOR);
         b.forFields().withRequiredCheck(f -> !optional(f));
+        // A strict schema cannot describe a map (every property must be named); say so rather than
+        // ask for objects that can only ever be empty.
+        b.forFields().withInstanceAttributeOverride((node, field, context) -> {
+            if (field.getType() != null && field.getType().isInstanceOf(Map.class)) {
+                throw new IllegalArgumentException("field '" + field.getName() + "' is a Map, which a strict schema"
+                        + " cannot describe; use a record, or a List of records with a key field");
+            }
+        });
+        // An int field takes what an int holds: the validator then refuses 3000000000 instead of a wrapped value.
+        b.forFields().withNumberInclusiveMinimumResolver(f -> bound(f.getType() == null ? null
+                : f.getType().getErasedType(), true));
+        b.forFields().withNumberInclusiveMaximumResolver(f -> bound(f.getType() == null ? null
+                : f.getType().getErasedType(), false));
         // Declaration order (the default sorts by name): the table's columns follow the record.
         b.forTypesInGeneral().withPropertySorter((x, y) -> 0);
         JsonNode generated = new SchemaGenerator(b.build()).generateSchema(type);
@@ -284,6 +297,19 @@ public final class OutputSchema {
     }
 
     // ---- internals -------------------------------------------------------------------------
+
+    private static java.math.BigDecimal bound(Class<?> t, boolean min) {
+        if (t == int.class || t == Integer.class) {
+            return java.math.BigDecimal.valueOf(min ? Integer.MIN_VALUE : Integer.MAX_VALUE);
+        }
+        if (t == short.class || t == Short.class) {
+            return java.math.BigDecimal.valueOf(min ? Short.MIN_VALUE : Short.MAX_VALUE);
+        }
+        if (t == byte.class || t == Byte.class) {
+            return java.math.BigDecimal.valueOf(min ? Byte.MIN_VALUE : Byte.MAX_VALUE);
+        }
+        return null;
+    }
 
     private static boolean optional(FieldScope f) {
         if (f.getType() != null && f.getType().isInstanceOf(Optional.class)) {

@@ -97,6 +97,20 @@ class OutputSchemaTest {
         assertTrue(badEnum.problem().contains("date"), "formats are asserted: " + badEnum.problem());
     }
 
+    record WithMap(String name, java.util.Map<String, Integer> counts) {
+    }
+
+    @Test
+    void mapsAreRefusedAndIntsAreBounded() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutputSchema.of(WithMap.class));
+        assertTrue(e.getMessage().contains("field 'counts' is a Map, which a strict schema cannot describe"), e.getMessage());
+        OutputSchema s = OutputSchema.of(Author.class);
+        assertEquals(Integer.MAX_VALUE, s.schema().at("/properties/reviews/maximum").asLong());
+        InvalidAnswerException big = assertThrows(InvalidAnswerException.class,
+                () -> s.check("{\"name\":\"Ann\",\"reviews\":3000000000}", null));
+        assertTrue(big.problem().contains("reviews"), big.problem());
+    }
+
     @Test
     void aTopLevelEnumIsWrappedAndUnwrapped() {
         OutputSchema s = OutputSchema.of(Sentiment.class);

@@ -272,6 +272,11 @@ final class StructuredAnswer {
         if (hi < lo) {
             return lo;
         }
+        if (hi - lo > 1000 || hi - lo < 0) {
+            // A type's own range (an int's, say) rather than the task's: keep to small numbers in it.
+            long from = Math.max(lo, Math.min(0, hi));
+            return from + Long.remainderUnsigned(h, Math.min(hi - from, 100) + 1);
+        }
         return lo + Long.remainderUnsigned(h, hi - lo + 1);
     }
 
