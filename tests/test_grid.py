@@ -31,11 +31,11 @@ def test_models_parameters_and_templates_make_one_cross_product(kernel):
     assert value(kernel, "results.rowCount()") == "24"
     # input-major: the eight variants of Oslo first, in grid order
     assert value(kernel, 'String.join("|", results.stringColumn("variant").asList().subList(0, 3))') == \
-        "prompt 1 · small · temperature=0.0|prompt 1 · small · temperature=0.7|prompt 1 · large · temperature=0.0"
+        "prompt 1 · small · temperature=0|prompt 1 · small · temperature=0.7|prompt 1 · large · temperature=0"
     assert value(kernel, 'results.stringColumn("prompt").get(4)') == "One word for Oslo."
     assert value(kernel, 'results.stringColumn("it").get(8)') == "Lima"
 
-    reply, _ = kernel.execute("%table results --where temperature=0.0 --pivot model")
+    reply, _ = kernel.execute("%table results --where temperature=0 --pivot model")
     assert "input 0 has more than one row for model small (pivot by variant" in reply["content"]["evalue"]
     kernel.ok("%%fanout --over cities --models small,large --out byModel\nName a landmark in {it}.")
     pivot = text_of(kernel.ok("%table byModel --pivot model --columns it,small,large"))

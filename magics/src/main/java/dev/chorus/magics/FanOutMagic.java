@@ -293,7 +293,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             input.append(r.index() / variants);
             models.append(r.variant().model() == null ? model : r.variant().model());
             variant.append(r.variant().label());
-            params.forEach((k, col) -> col.append(String.valueOf(r.variant().params().get(k))));
+            params.forEach((k, col) -> col.append(Grid.text(r.variant().params().get(k))));
         }
         List<tech.tablesaw.columns.Column<?>> out = new ArrayList<>();
         out.add(input);

@@ -107,7 +107,7 @@ record Grid(List<String> templates, List<String> models, Map<String, List<Object
                     if (model != null) {
                         parts.add(model);
                     }
-                    params.forEach((k, val) -> parts.add(k + "=" + val));
+                    params.forEach((k, val) -> parts.add(k + "=" + text(val)));
                     String label = parts.isEmpty() ? "default" : String.join(" · ", parts);
                     variants.add(new Variant(variants.size(), t, model, params, label));
                 }
@@ -158,6 +158,14 @@ record Grid(List<String> templates, List<String> models, Map<String, List<Object
             return raw.toLowerCase(Locale.ROOT).equals("true") ? Boolean.TRUE
                     : raw.toLowerCase(Locale.ROOT).equals("false") ? Boolean.FALSE : raw;
         }
+    }
+
+    /** A parameter's value as a label or a table shows it: {@code 0}, {@code 0.7}, {@code 42}, {@code low}. */
+    static String text(Object value) {
+        if (value instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
+            return Long.toString(d.longValue());
+        }
+        return String.valueOf(value);
     }
 
     /** The templates of a body: its parts between lines that are exactly {@code ---}. */
