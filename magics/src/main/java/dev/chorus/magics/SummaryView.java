@@ -45,6 +45,10 @@ final class SummaryView {
                 (s.resumed() > 0 ? ", " + s.resumed() + " resumed" : "")
                         + (s.cached() > 0 ? ", " + s.cached() + " of " + s.total() + " from cache" : "")));
         row(b, "wall time", String.format(Locale.ROOT, "%.2f s", s.wall().toNanos() / 1e9));
+        if (s.attempts() == 0) {
+            row(b, "requests", "nothing sent");
+            return b.append("</table>").toString();
+        }
         row(b, "concurrency efficiency", String.format(Locale.ROOT, "%.2f", s.efficiency()));
         row(b, "latency", String.format(Locale.ROOT, "p50 %d ms · p95 %d ms · max %d ms",
                 s.p50().toMillis(), s.p95().toMillis(), s.max().toMillis()));

@@ -128,10 +128,15 @@ public record FanOutResult<I, R>(List<ItemResult<I, R>> items, Duration wall, in
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT,
-                    "%d items: %d ok, %d failed, %s%d timed out, %d cancelled%s in %.2fs (%.1f req/s, efficiency %.2f)%n",
+            String items = String.format(Locale.ROOT, "%d items: %d ok, %d failed, %s%d timed out, %d cancelled%s",
                     total, ok, failed, invalid > 0 ? invalid + " invalid, " : "", timedOut, cancelled,
-                    (resumed > 0 ? ", " + resumed + " resumed" : "") + (cached > 0 ? ", " + cached + " of " + total + " from cache" : ""),
+                    (resumed > 0 ? ", " + resumed + " resumed" : "") + (cached > 0 ? ", " + cached + " of " + total + " from cache" : ""));
+            if (attempts == 0) {
+                // Every row came from a checkpoint or a cache: rates and latencies would be of nothing.
+                return b.append(items).append(String.format(Locale.ROOT, " in %.2fs; nothing sent", wall.toNanos() / 1e9))
+                        .toString();
+            }
+            b.append(items).append(String.format(Locale.ROOT, " in %.2fs (%.1f req/s, efficiency %.2f)%n",
                     wall.toNanos() / 1e9, requestsPerSecond, efficiency));
             b.append(String.format(Locale.ROOT, "latency p50 %dms, p95 %dms, max %dms; tokens %d prompt + %d completion",
                     p50.toMillis(), p95.toMillis(), max.toMillis(), promptTokens, completionTokens));
