@@ -77,3 +77,20 @@ def test_a_fanout_binds_its_table_and_a_second_run_rebinds_it(kernel):
     kernel.ok('String results = "mine";')
     kernel.ok("%%fanout\nf")
     assert text_of(kernel.ok("results.rowCount()")).strip() == "1"
+
+
+def test_status_of_a_background_run_is_live_then_one_line(kernel):
+    kernel.ok("%sandbox start --latency 300ms")
+    kernel.ok("%client --new")
+    kernel.ok("%%fanout --background --concurrency 2 --no-cache --out later\n" + "\n".join(f"bg {i}" for i in range(8)))
+    msg_id = kernel.kc.execute("%fanout status")
+    assert kernel.reply_to(msg_id, BOUND)["content"]["status"] == "ok"
+    seen = [m for m in kernel.iopub_drain(6) if m["parent_header"].get("msg_id") == msg_id]
+    shown = [m for m in seen if m["msg_type"] == "display_data"]
+    updates = [m for m in seen if m["msg_type"] == "update_display_data"]
+    assert len(shown) == 1 and shown[0]["content"]["data"]["text/plain"].startswith("%%fanout ["), shown
+    assert len(updates) >= 2, [m["msg_type"] for m in seen]
+    last = updates[-1]["content"]["data"]["text/plain"]
+    assert "8/8 · ok 8" in last and last.endswith("· results: later"), last
+    after = text_of(kernel.ok("%fanout status"))
+    assert after.strip().endswith("· results: later") and "items:" not in after, after

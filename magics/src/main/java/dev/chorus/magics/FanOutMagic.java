@@ -108,11 +108,16 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
 
     @Override
     public Object eval(BaseKernel kernel, List<String> args) {
-        return line(args);
+        return line(new KernelNotebook(kernel), args);
     }
 
-    /** {@code %fanout status | cancel}. */
+    /** {@code %fanout status | cancel | guard} without a notebook (a status that does not stay live). */
     DisplayData line(List<String> args) {
+        return line(null, args);
+    }
+
+    /** {@code %fanout status | cancel | guard}. */
+    DisplayData line(Notebook notebook, List<String> args) {
         Options o = LINE_SCHEMA.parse(args, session::getenv);
         if (o.help()) {
             return Displays.text(usage());
@@ -138,8 +143,32 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             bg.cancel();
             bg.handle().await(Duration.ofSeconds(5));
             bg.resultIfDone();
+            return status(bg);
         }
-        return status(bg);
+        if (bg.done()) {
+            return Displays.text(finished(bg));
+        }
+        if (notebook == null) {
+            return ProgressView.display(bg.label(), bg.handle().progress());
+        }
+        // Live: the display follows the run from this cell, then says in one line how it ended.
+        String id = "chorus-fanout-status-" + java.util.UUID.randomUUID();
+        notebook.display(Displays.withId(ProgressView.display(bg.label(), bg.handle().progress()), id));
+        Thread.ofVirtual().name("chorus-fanout-status").start(() -> {
+            while (!bg.done()) {
+                bg.handle().await(Duration.ofMillis(250));
+                if (!bg.done()) {
+                    notebook.update(id, ProgressView.display(bg.label(), bg.handle().progress()));
+                }
+            }
+            notebook.update(id, Displays.text(finished(bg)));
+        });
+        return null;
+    }
+
+    /** One line on a background run that has ended: its final progress and where its results are. */
+    static String finished(BackgroundFanOut bg) {
+        return ProgressView.text(bg.label(), bg.handle().progress()) + " · results: " + bg.variable();
     }
 
     /** {@code %fanout guard [requests=N,cost=X]}: shows or sets when a fan-out asks before sending. */
@@ -471,17 +500,19 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
         if (c.background()) {
             BackgroundFanOut bg = new BackgroundFanOut(handle, results, c.out(), label, job);
             session.background(bg);
+            String note = "chorus-fanout-background-" + java.util.UUID.randomUUID();
+            if (notebook != null) {
+                notebook.display(Displays.withId(Displays.text("running in the background: " + c.out()
+                        + " fills as rows finish; %fanout status shows progress, %fanout cancel stops it"), note));
+            }
             handle.completion().whenComplete((r, e) -> {
                 job.flush();
                 if (r != null && display != null) {
                     // In place: the cell that started the run shows how it ended, whichever cell runs now.
                     display.replace(status(bg));
+                    notebook.update(note, Displays.text("ran in the background: results in " + c.out()));
                 }
             });
-            if (notebook != null) {
-                notebook.display(Displays.text("running in the background: " + c.out()
-                        + " fills as rows finish; %fanout status shows progress, %fanout cancel stops it"));
-            }
             return new Outcome(results.table(), null, schema, false, null);
         }
 
