@@ -94,3 +94,13 @@ def test_status_of_a_background_run_is_live_then_one_line(kernel):
     assert "8/8 · ok 8" in last and last.endswith("· results: later"), last
     after = text_of(kernel.ok("%fanout status"))
     assert after.strip().endswith("· results: later") and "items:" not in after, after
+
+
+def test_the_java_twin_displays_nothing_unless_asked(kernel):
+    kernel.ok("%sandbox start --latency 0ms")
+    kernel.ok("%client --new")
+    quiet = kernel.ok('var quiet = dev.chorus.magics.Chorus.fanout(List.of("q1", "q2"), "--concurrency 2");\nquiet.rowCount()')
+    assert [m["msg_type"] for m in quiet if m["msg_type"] in ("display_data", "update_display_data")] == []
+    assert text_of(quiet).strip() == "2"
+    shown = kernel.ok('dev.chorus.magics.Chorus.fanout(List.of("p1", "p2"), "--concurrency 2 --progress").rowCount()')
+    assert "2 items: 2 ok" in text_of(shown), text_of(shown)

@@ -23,9 +23,10 @@ import tech.tablesaw.api.Table;
  * Table t = Chorus.fanout("Summarize: {text}", rows, "--concurrency 16");
  * }</pre>
  *
- * <p>Thread-safe: the session synchronizes. Inside a running kernel the fan-out shows its live
- * progress in the current cell. Failures are {@link MagicException}s with the same one-line text
- * as the magics.
+ * <p>Thread-safe: the session synchronizes. The twins return values and display nothing; with
+ * {@code --progress} a fan-out shows its pre-flight line, live progress, summary and chart in the
+ * current cell, as {@code %%fanout} does. Failures are {@link MagicException}s with the same
+ * one-line text as the magics.
  */
 public final class Chorus {
     private Chorus() {
@@ -189,14 +190,15 @@ public final class Chorus {
      */
     private static FanOutMagic.Outcome run(FanOutMagic.Call call, Inputs inputs, String template, OutputSchema schema) {
         FanOutMagic.Outcome outcome = new FanOutMagic(Session.SHARED)
-                .execute(call, inputs, template, displays(), "Chorus.fanout", false, schema);
+                .execute(call, inputs, template, call.options().flag("progress") ? displays() : null, "Chorus.fanout",
+                        false, schema);
         if (outcome.interrupted()) {
             Thread.currentThread().interrupt();
         }
         return outcome;
     }
 
-    /** Displays only: code cells get live progress but no variable binding. */
+    /** Displays only ({@code --progress}): code cells get live progress but no variable binding. */
     private static Notebook displays() {
         KernelNotebook kernel = KernelNotebook.current();
         if (kernel == null) {

@@ -53,7 +53,7 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
               the cache, --refresh asks again). Before sending, a pre-flight line counts requests, tokens and
               cost (per million tokens: --price, CHORUS_PRICES, or a built-in list); above 1,000 requests or
               $1 it asks (--yes does not); --max-cost X stops sending once X is spent. Durations: 500ms, 30s,
-              2m. --checkpoint resumes.
+              2m. --checkpoint resumes. --progress: the Java twin shows progress, summary and chart too.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
             value("over", "VAR|FILE"), value("schema", "R"), value("models", "A,B"), repeated("vary", "NAME=V1,V2"),
@@ -61,7 +61,8 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             value("timeout", "D"), value("deadline", "D"), value("model", "M"), value("system", "TEXT"),
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
             value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"),
-            value("price", "in=X,out=Y"), flag("yes"), value("max-cost", "X"));
+            value("price", "in=X,out=Y"), flag("yes"), value("max-cost", "X"),
+            flag("progress"));
     static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 2);
 
     private final Session session;
