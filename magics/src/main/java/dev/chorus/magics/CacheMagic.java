@@ -2,7 +2,6 @@ package dev.chorus.magics;
 
 import static dev.chorus.magics.OptionSchema.value;
 
-import dev.chorus.magics.spi.Described;
 import java.time.Duration;
 import java.util.List;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -15,7 +14,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  *
  * <p>Runs on the cell thread. Failures are {@link MagicException}s.
  */
-final class CacheMagic implements LineMagic<Object, BaseKernel>, Described {
+final class CacheMagic extends ChorusMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
             %cache [clear [--older D]]
               Shows the response cache (its file, answers, size and this session's hits); clear removes
@@ -24,20 +23,8 @@ final class CacheMagic implements LineMagic<Object, BaseKernel>, Described {
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%cache", USAGE, 1, value("older", "D"));
 
-    private final Session session;
-
     CacheMagic(Session session) {
-        this.session = session;
-    }
-
-    @Override
-    public String usage() {
-        return USAGE.strip();
-    }
-
-    @Override
-    public List<String> options() {
-        return SCHEMA.optionNames();
+        super(session, SCHEMA);
     }
 
     @Override

@@ -5,7 +5,6 @@ import static dev.chorus.magics.OptionSchema.secret;
 import static dev.chorus.magics.OptionSchema.value;
 
 import dev.chorus.client.ChatClient;
-import dev.chorus.magics.spi.Described;
 import dev.chorus.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +20,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  * <p>Runs on the cell thread. The session owns the client; replacing it closes the old one.
  * Failures are {@link MagicException}s.
  */
-final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
+final class ClientMagic extends ChorusMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
             %client [--base-url URL] [--key-id ID --secret S [--token-url URL] | --api-key KEY]
                            [--model M] [--concurrency N] [--rps R] [--retries N] [--timeout 30s] [--new]
@@ -40,22 +39,8 @@ final class ClientMagic implements LineMagic<Object, BaseKernel>, Described {
     /** The options whose value {@code ?} asks the user for it. */
     private static final List<String> ASKABLE = List.of("key-id", "secret", "api-key");
 
-    private final Session session;
-
     ClientMagic(Session session) {
-        this.session = session;
-    }
-
-    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
-    @Override
-    public String usage() {
-        return USAGE.strip();
-    }
-
-    /** The options, offered by completion. */
-    @Override
-    public List<String> options() {
-        return SCHEMA.optionNames();
+        super(session, SCHEMA);
     }
 
     @Override

@@ -86,7 +86,7 @@ final class FanOutDisplay implements ProgressListener {
 
     /** What the run spent: the tokens the server reported for what was sent now, at {@code price}. */
     static String spent(FanOutResult.Summary s, Preflight.Price price) {
-        double cost = (s.promptTokens() * price.in() + s.completionTokens() * price.out()) / 1e6;
+        double cost = price.cost(s.promptTokens(), s.completionTokens());
         return "spent: " + Preflight.tokens(s.promptTokens()) + " prompt + " + Preflight.tokens(s.completionTokens())
                 + " completion tokens " + price.approx(cost) + " (" + price.source() + ")";
     }

@@ -118,7 +118,6 @@ final class FanOutJob {
     private final String[] keys;
     /** At temperature 0 identical requests are sent once: the first row's answer, by key. */
     private final Map<String, CompletableFuture<Answer>> inFlight;
-    private final int cachedRows;
     private final java.util.function.Function<String, Preflight.Price> prices;
     private final Double maxCost;
     private final java.util.concurrent.atomic.DoubleAdder spent = new java.util.concurrent.atomic.DoubleAdder();
@@ -158,19 +157,15 @@ final class FanOutJob {
             }
             Map<String, ResponseCache.Entry> hits = settings.refresh() ? Map.of() : cache.getAll(List.of(keys));
             hit = new boolean[keys.length];
-            int n = 0;
             for (int i = 0; i < keys.length; i++) {
                 hit[i] = hits.containsKey(keys[i]);
-                n += hit[i] ? 1 : 0;
             }
-            cachedRows = n;
             if (!hits.isEmpty()) {
                 b.known(row -> known(hits.get(keys[row.index()])));
             }
             inFlight = this.rows.stream().anyMatch(this::atZero) ? new ConcurrentHashMap<>() : null;
         } else {
             keys = null;
-            cachedRows = 0;
             hit = new boolean[this.rows.size()];
             inFlight = null;
         }
@@ -207,7 +202,11 @@ final class FanOutJob {
 
     /** Rows whose answer the cache holds (before the run; none with {@code --refresh}). */
     int cachedRows() {
-        return cachedRows;
+        int n = 0;
+        for (boolean h : hit) {
+            n += h ? 1 : 0;
+        }
+        return n;
     }
 
     /** The requests the run will send: one per row not answered by the cache, as sent (the schema's format aside). */
@@ -233,7 +232,7 @@ final class FanOutJob {
         Preflight.Price price = maxCost == null ? null
                 : prices.apply(r.input().variant() == null ? null : r.input().variant().model());
         if (price != null && !r.cached() && !r.resumed()) {
-            spent.add((r.promptTokens() * price.in() + r.completionTokens() * price.out()) / 1e6);
+            spent.add(price.cost(r.promptTokens(), r.completionTokens()));
             FanOutHandle<Row, Answer> h = handle;
             if (stoppedBy == null && spent.sum() >= maxCost && h != null) {
                 stoppedBy = "--max-cost " + price.money(maxCost) + " reached (" + price.approx(spent.sum()) + " spent)";

@@ -9,7 +9,6 @@ import dev.chorus.client.ChatRequest;
 import dev.chorus.client.fanout.FanOutHandle;
 import dev.chorus.client.fanout.FanOutResult;
 import dev.chorus.client.structured.OutputSchema;
-import dev.chorus.magics.spi.Described;
 import dev.chorus.magics.spi.PartlyDoneException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +34,7 @@ import tech.tablesaw.api.Table;
  * run fills its bound table in place from engine threads. Failures of arguments are
  * {@link MagicException}s; failures of requests are rows.
  */
-final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel>, Described {
+final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKernel>, LineMagic<Object, BaseKernel> {
     static final String USAGE = """
             %%fanout [--over VAR|FILE.csv|FILE.jsonl] [--schema R] [--models A,B] [--vary NAME=V1,V2]... [--prompts VAR]
                             [--concurrency N] [--rps R] [--retries N]
@@ -65,22 +64,8 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             flag("progress"));
     static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 2);
 
-    private final Session session;
-
     FanOutMagic(Session session) {
-        this.session = session;
-    }
-
-    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
-    @Override
-    public String usage() {
-        return USAGE.strip();
-    }
-
-    /** The options, offered by completion. */
-    @Override
-    public List<String> options() {
-        return SCHEMA.optionNames();
+        super(session, SCHEMA);
     }
 
     /** A parsed {@code %%fanout} call. */
@@ -352,11 +337,13 @@ final class FanOutMagic implements CellMagic<Object, BaseKernel>, LineMagic<Obje
             throw c.options().fail(e.getMessage());
         }
         Map<String, List<ChatRequest>> byModel = new java.util.LinkedHashMap<>();
-        prices.keySet().forEach(m -> byModel.put(m, new ArrayList<>()));
         for (ChatRequest r : job.uncachedRequests()) {
             byModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
         }
-        byModel.values().removeIf(l -> l.isEmpty() && byModel.size() > 1);
+        if (byModel.isEmpty()) {
+            // Everything is cached: the line still names the run's model.
+            byModel.put(prices.keySet().iterator().next(), List.of());
+        }
         Preflight.Estimate e = Preflight.estimate(byModel, job.cachedRows(), c.maxTokens(), prices::get,
                 results.schema() == null ? null : results.schema().schema().toString());
         Preflight.Price price = e.price();

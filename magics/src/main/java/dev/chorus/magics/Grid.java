@@ -162,10 +162,7 @@ record Grid(List<String> templates, List<String> models, Map<String, List<Object
 
     /** A parameter's value as a label or a table shows it: {@code 0}, {@code 0.7}, {@code 42}, {@code low}. */
     static String text(Object value) {
-        if (value instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
-            return Long.toString(d.longValue());
-        }
-        return String.valueOf(value);
+        return value instanceof Double d ? Options.plain(d) : String.valueOf(value);
     }
 
     /** The templates of a body: its parts between lines that are exactly {@code ---}. */

@@ -85,7 +85,8 @@ final class KernelNotebook implements Notebook {
         return kernel.getRenderer().render(value);
     }
 
-    private static boolean isIdentifier(String name) {
+    /** True when {@code name} is a Java identifier (a variable's name, not an expression). */
+    static boolean isIdentifier(String name) {
         return !name.isEmpty() && Character.isJavaIdentifierStart(name.charAt(0))
                 && name.chars().allMatch(Character::isJavaIdentifierPart);
     }

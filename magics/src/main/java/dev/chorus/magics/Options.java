@@ -187,7 +187,8 @@ final class Options {
         return schema.failWithoutUsage(quoted, problem);
     }
 
-    private static String plain(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    /** {@code d} as typed: {@code 0} for 0.0, {@code 0.7} for 0.7. */
+    static String plain(double d) {
+        return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

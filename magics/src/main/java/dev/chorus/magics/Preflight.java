@@ -56,6 +56,11 @@ final class Preflight {
             return sym.isEmpty() ? n + " " + currency : sym.equals("₽") ? n + " ₽" : sym + n;
         }
 
+        /** The cost of {@code prompt} and {@code completion} tokens at this price. */
+        double cost(long prompt, long completion) {
+            return (prompt * in + completion * out) / 1e6;
+        }
+
         /** An estimate of {@code amount}: {@code ≈ $0.38}, or {@code < $0.0001} for less. */
         String approx(double amount) {
             String m = money(amount);
@@ -167,7 +172,7 @@ final class Preflight {
             }
         }
         long out = (long) requests.size() * (maxTokens != null ? maxTokens : ASSUMED_OUTPUT);
-        double total = price == null ? Double.NaN : (prompt * price.in() + out * price.out()) / 1e6;
+        double total = price == null ? Double.NaN : price.cost(prompt, out);
         return new Estimate(requests.size(), prompt, out, maxTokens == null, cached, price, enc.getName(), List.of(model),
                 total, price == null ? model : null);
     }

@@ -15,7 +15,6 @@ import dev.chorus.client.RequestOptions;
 import dev.chorus.client.StructuredCompletion;
 import dev.chorus.client.Usage;
 import dev.chorus.client.structured.OutputSchema;
-import dev.chorus.magics.spi.Described;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,7 @@ import tech.tablesaw.api.Table;
  * cell closes the HTTP call at once (the partial reply is still bound). Failures are
  * {@link MagicException}s.
  */
-final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
+final class PromptMagic extends ChorusMagic implements CellMagic<Object, BaseKernel> {
     static final String USAGE = """
             %%prompt [--model M] [--system TEXT] [--max-tokens N] [--temperature T] [--out VAR] [--no-stream]
                      [--schema R] [--no-cache | --refresh]
@@ -51,22 +50,8 @@ final class PromptMagic implements CellMagic<Object, BaseKernel>, Described {
             value("out", "VAR"), flag("no-stream"), value("schema", "R"), flag("no-cache"), flag("refresh"));
     private static final long UPDATE_EVERY_NANOS = 100_000_000L;
 
-    private final Session session;
-
     PromptMagic(Session session) {
-        this.session = session;
-    }
-
-    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
-    @Override
-    public String usage() {
-        return USAGE.strip();
-    }
-
-    /** The options, offered by completion. */
-    @Override
-    public List<String> options() {
-        return SCHEMA.optionNames();
+        super(session, SCHEMA);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.chorus.magics;
 import static dev.chorus.magics.OptionSchema.flag;
 import static dev.chorus.magics.OptionSchema.value;
 
-import dev.chorus.magics.spi.Described;
 import dev.chorus.sandbox.Behavior;
 import dev.chorus.sandbox.Fault;
 import dev.chorus.sandbox.Sandbox;
@@ -21,7 +20,7 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
  * <p>The session owns the sandbox ({@code stop} or kernel shutdown closes it). Starting it again
  * while it runs changes its behaviour in place. Failures are {@link MagicException}s.
  */
-final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
+final class SandboxMagic extends ChorusMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
             %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--faults LIST] [--seed N]
                            [--no-json-schema] | stop | status
@@ -34,22 +33,8 @@ final class SandboxMagic implements LineMagic<Object, BaseKernel>, Described {
             value("port", "P"), value("latency", "D"), value("jitter", "D"), value("fail-rate", "P"),
             value("faults", "LIST"), value("seed", "N"), flag("no-json-schema"));
 
-    private final Session session;
-
     SandboxMagic(Session session) {
-        this.session = session;
-    }
-
-    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
-    @Override
-    public String usage() {
-        return USAGE.strip();
-    }
-
-    /** The options, offered by completion. */
-    @Override
-    public List<String> options() {
-        return SCHEMA.optionNames();
+        super(session, SCHEMA);
     }
 
     @Override

@@ -33,7 +33,7 @@ final class SchemaArg {
             if (spec.toLowerCase(Locale.ROOT).endsWith(".json")) {
                 return file(Path.of(spec), o);
             }
-            if (notebook != null && isIdentifier(spec)) {
+            if (notebook != null && KernelNotebook.isIdentifier(spec)) {
                 Object value = null;
                 boolean found = true;
                 try {
@@ -115,10 +115,5 @@ final class SchemaArg {
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             return null;
         }
-    }
-
-    private static boolean isIdentifier(String s) {
-        return !s.isEmpty() && Character.isJavaIdentifierStart(s.charAt(0))
-                && s.chars().allMatch(Character::isJavaIdentifierPart);
     }
 }

@@ -3,7 +3,6 @@ package dev.chorus.magics;
 import static dev.chorus.magics.OptionSchema.value;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.magics.spi.Described;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,7 @@ import tech.tablesaw.columns.Column;
  * <p>Runs on the cell thread; reads the table without changing it. Failures are
  * {@link MagicException}s.
  */
-final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
+final class TableMagic extends ChorusMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
             %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
                               [--pivot COL [--value COL]] [--export FILE.csv|FILE.jsonl|FILE.html]
@@ -41,22 +40,8 @@ final class TableMagic implements LineMagic<Object, BaseKernel>, Described {
             value("export", "FILE"), value("pivot", "COL"), value("value", "COL"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Session session;
-
     TableMagic(Session session) {
-        this.session = session;
-    }
-
-    /** The usage text, shown by {@code %help}, inspection and a bad argument. */
-    @Override
-    public String usage() {
-        return USAGE.strip();
-    }
-
-    /** The options, offered by completion. */
-    @Override
-    public List<String> options() {
-        return SCHEMA.optionNames();
+        super(session, SCHEMA);
     }
 
     @Override

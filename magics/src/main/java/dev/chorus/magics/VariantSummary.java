@@ -46,7 +46,7 @@ record VariantSummary(List<Line> lines) {
             latencies.sort(null);
             long p50 = latencies.isEmpty() ? 0 : latencies.get((latencies.size() - 1) / 2);
             Preflight.Price p = prices.apply(v.model());
-            String cost = p == null ? "" : p.approx((prompt * p.in() + completion * p.out()) / 1e6);
+            String cost = p == null ? "" : p.approx(p.cost(prompt, completion));
             lines.add(new Line(v.label(), rows, ok, p50, prompt, completion, cost));
         }
         return new VariantSummary(lines);

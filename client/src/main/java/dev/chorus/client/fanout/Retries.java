@@ -24,34 +24,29 @@ final class Retries {
      * the chain is retryable.
      */
     static boolean isRetryable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ChorusException ce) {
-                return ce.isRetryable();
-            }
+        ChorusException ce = cause(t, ChorusException.class);
+        if (ce != null) {
+            return ce.isRetryable();
         }
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof IOException || c instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return cause(t, IOException.class) != null || cause(t, TimeoutException.class) != null;
     }
 
     /** True when the server answered, but not what was asked for: asked again at once, without backoff. */
     static boolean isInvalidAnswer(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof InvalidAnswerException) {
-                return true;
-            }
-        }
-        return false;
+        return cause(t, InvalidAnswerException.class) != null;
     }
 
     /** The wait a server asked for, if the failure carries one. */
     static Duration retryAfter(Throwable t) {
+        RateLimitException rl = cause(t, RateLimitException.class);
+        return rl == null ? null : rl.retryAfter().orElse(null);
+    }
+
+    /** The first throwable of {@code type} in the cause chain of {@code t} (itself included), or null. */
+    private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof RateLimitException rl) {
-                return rl.retryAfter().orElse(null);
+            if (type.isInstance(c)) {
+                return type.cast(c);
             }
         }
         return null;
