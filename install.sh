@@ -29,6 +29,7 @@ esac
 find_jdk
 ensure_maven
 ensure_jupyter
+ensure_fonts
 
 say "building Chorus"
 build -q -DskipTests package

@@ -9,8 +9,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 find_jdk
 ensure_maven
 ensure_jupyter
+ensure_fonts
 if command -v apt-get >/dev/null 2>&1; then
-  apt_install python3-jupyter-kernel-test python3-pytest
+  # The browser test (tests/test_browser.py) drives Jupyter Notebook in headless Chromium.
+  apt_install python3-jupyter-kernel-test python3-pytest chromium chromium-driver python3-selenium
 fi
 
 say "building and running the JVM tests"
@@ -28,4 +30,5 @@ export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" IPYTHON
 # cache is this run's own, so no test sees answers of another run.
 export XDG_CACHE_HOME="$WORK/cache"
 export CHORUS_ROOT CHORUS_DIST="$DIST" CHORUS_JAVA_HOME
+export CHORUS_SCREENSHOTS="${CHORUS_SCREENSHOTS:-$CHORUS_ROOT/target/screenshots}"
 (cd "$CHORUS_ROOT" && "$CHORUS_PYTHON" -m pytest -q -p no:cacheprovider --durations=12 tests)

@@ -80,6 +80,15 @@ ensure_jupyter() {
   fi
 }
 
+# Charts are drawn as PNG in the kernel's JVM (Java2D): it needs fontconfig and a font.
+ensure_fonts() {
+  if command -v apt-get >/dev/null 2>&1; then
+    apt_install fontconfig fonts-dejavu-core
+  elif ! command -v fc-list >/dev/null 2>&1; then
+    say "no fontconfig here: charts will show as SVG only (install fontconfig and a font for their PNG)"
+  fi
+}
+
 ensure_maven() {
   command -v mvn >/dev/null 2>&1 && return 0
   if command -v apt-get >/dev/null 2>&1; then apt_install maven

@@ -178,7 +178,7 @@ final class ClientMagic extends ChorusMagic implements LineMagic<Object, BaseKer
         }
         // A client comes before the first fan-out: open the response cache now, off the cell thread,
         // so that the first %%fanout does not pay for SQLite's start.
-        session.warmCache();
+        session.warmUp();
         return client;
     }
 

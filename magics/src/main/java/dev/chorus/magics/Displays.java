@@ -15,9 +15,17 @@ final class Displays {
         return d;
     }
 
-    /** A display carrying {@code id} so that it can be updated. */
+    /** The transient key Jupyter reads a display's id from. */
+    static final String DISPLAY_ID = "display_id";
+
+    /**
+     * A display carrying {@code id} so that it can be updated. Through {@code putTransientData},
+     * not {@code setDisplayId}: that method returns void in jjava-jupyter 1.0-a6 and the display
+     * data in later versions, so a call compiled against one fails to link in the other
+     * (JjavaLinkageTest keeps such members out of the magics).
+     */
     static DisplayData withId(DisplayData d, String id) {
-        d.setDisplayId(id);
+        d.putTransientData(DISPLAY_ID, id);
         return d;
     }
 }

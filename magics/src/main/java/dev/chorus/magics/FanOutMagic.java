@@ -182,16 +182,17 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 Double.isNaN(t[1]) ? "$1 (100 ₽ for prices in RUB)" : String.format(java.util.Locale.ROOT, "%s", t[1])));
     }
 
+    /** Progress of a background run; once it ended, with its summary and where its results are. */
     static DisplayData status(BackgroundFanOut bg) {
         FanOutResult<FanOutJob.Row, FanOutJob.Answer> r = bg.resultIfDone();
         DisplayData d = ProgressView.display(bg.label(), bg.handle().progress());
         if (r != null) {
-            Timeline t = Timeline.of(bg.table());
             String note = bg.job().fellBack() ? "\n" + FanOutDisplay.FELL_BACK : "";
-            d.putText(d.getData(MIMEType.TEXT_PLAIN) + "\n" + SummaryView.text(r.summary()) + note + "\n" + t.text()
+            d.putText(d.getData(MIMEType.TEXT_PLAIN) + "\n" + SummaryView.text(r.summary()) + note
                     + "\nresults: " + bg.variable());
             d.putHTML(d.getData(MIMEType.TEXT_HTML) + SummaryView.html(r.summary())
-                    + (note.isEmpty() ? "" : "<div>" + Html.escape(FanOutDisplay.FELL_BACK) + "</div>") + t.svg());
+                    + (note.isEmpty() ? "" : "<div>" + Html.escape(FanOutDisplay.FELL_BACK) + "</div>")
+                    + "<div>results: " + Html.escape(bg.variable()) + "</div>");
         }
         return d;
     }
@@ -498,7 +499,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 if (r != null && display != null) {
                     // In place: the cell that started the run shows how it ended, whichever cell runs now.
                     display.replace(status(bg));
-                    notebook.update(note, Displays.text("ran in the background: results in " + c.out()));
+                    notebook.update(note, Timeline.of(bg.table()).display());
                 }
             });
             return new Outcome(results.table(), null, schema, false, null);

@@ -11,7 +11,10 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  * <p>Stateless and thread-safe.
  */
 final class ProgressView {
-    private static final int BAR = 30;
+    /** Characters of the text/plain bar. */
+    private static final int TEXT_BAR = 30;
+    /** Cells of the HTML bar. */
+    private static final int BAR = 40;
 
     private ProgressView() {
     }
@@ -29,8 +32,8 @@ final class ProgressView {
      * with {@code · cancelled N} when rows were cancelled.
      */
     public static String text(String label, Progress p) {
-        int filled = (int) Math.round(p.fraction() * BAR);
-        return label + " [" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + figures(p);
+        int filled = (int) Math.round(p.fraction() * TEXT_BAR);
+        return label + " [" + "#".repeat(filled) + "-".repeat(TEXT_BAR - filled) + "] " + figures(p);
     }
 
     static String figures(Progress p) {
@@ -58,21 +61,79 @@ final class ProgressView {
         return String.format(Locale.ROOT, "%dm%02ds", millis / 60_000, (millis / 1000) % 60);
     }
 
-    /** A bar: green for ok, red for failed, purple for invalid, grey for cancelled, on light grey. */
+    /**
+     * The label, a bar and the figures. The bar is {@value #BAR} block characters coloured by
+     * {@code <font color>}, the one colouring that survives the sanitiser of a notebook that is not
+     * trusted (styles do not): green for ok, red for failed, purple for invalid, grey for cancelled,
+     * light shade for what is left.
+     */
     public static String html(String label, Progress p) {
-        double okPct = p.total() == 0 ? 100 : 100.0 * p.ok() / p.total();
-        double failPct = p.total() == 0 ? 0 : 100.0 * p.failed() / p.total();
-        double invalidPct = p.total() == 0 ? 0 : 100.0 * p.invalid() / p.total();
-        double cancelPct = p.total() == 0 ? 0 : 100.0 * p.cancelled() / p.total();
-        return String.format(Locale.ROOT,
-                "<div class=\"chorus-progress\" style=\"font-family:monospace;font-size:smaller\">"
-                        + "<div>%s</div>"
-                        + "<div style=\"display:flex;width:360px;height:10px;background:#e0e0e0;border-radius:3px;overflow:hidden\">"
-                        + "<div style=\"width:%.2f%%;background:#2e7d32\"></div>"
-                        + "<div style=\"width:%.2f%%;background:#c62828\"></div>"
-                        + "<div style=\"width:%.2f%%;background:#6a1b9a\"></div>"
-                        + "<div style=\"width:%.2f%%;background:#9e9e9e\"></div></div>"
-                        + "<div>%s</div></div>",
-                Html.escape(label), okPct, failPct, invalidPct, cancelPct, Html.escape(figures(p)));
+        int[] cells = cells(p, BAR);
+        StringBuilder bar = new StringBuilder(256);
+        String[] colours = {Timeline.colour("ok"), Timeline.colour("failed"), Timeline.colour("invalid"),
+                Timeline.colour("cancelled")};
+        for (int i = 0; i < colours.length; i++) {
+            if (cells[i] > 0) {
+                bar.append("<font color=\"").append(colours[i]).append("\">").append("█".repeat(cells[i])).append("</font>");
+            }
+        }
+        int left = BAR - cells[0] - cells[1] - cells[2] - cells[3];
+        if (left > 0) {
+            bar.append("<font color=\"#c8c8c8\">").append("░".repeat(left)).append("</font>");
+        }
+        return "<div class=\"chorus-progress\" style=\"font-family:monospace;font-size:smaller\">"
+                + "<div>" + Html.escape(label) + "</div>"
+                + "<div class=\"chorus-bar\" style=\"line-height:1\">" + bar + "</div>"
+                + "<div>" + Html.escape(figures(p)) + "</div></div>";
+    }
+
+    /**
+     * Of {@code width} cells, how many show ok, failed, invalid and cancelled rows (largest
+     * remainders, so they add up to the done fraction's share; a status with any row gets a cell).
+     */
+    static int[] cells(Progress p, int width) {
+        int[] counts = {p.ok(), p.failed(), p.invalid(), p.cancelled()};
+        int[] cells = new int[counts.length];
+        if (p.total() == 0) {
+            return cells;
+        }
+        int done = 0;
+        for (int c : counts) {
+            done += c;
+        }
+        int target = (int) Math.round((double) done / p.total() * width);
+        double[] remainder = new double[counts.length];
+        int given = 0;
+        for (int i = 0; i < counts.length; i++) {
+            double exact = (double) counts[i] / p.total() * width;
+            cells[i] = (int) exact;
+            if (counts[i] > 0 && cells[i] == 0 && target > 0) {
+                cells[i] = 1;
+            }
+            remainder[i] = exact - cells[i];
+            given += cells[i];
+        }
+        while (given < target) {
+            int best = 0;
+            for (int i = 1; i < counts.length; i++) {
+                if (remainder[i] > remainder[best]) {
+                    best = i;
+                }
+            }
+            cells[best]++;
+            remainder[best] -= 1;
+            given++;
+        }
+        while (given > target) {
+            int largest = 0;
+            for (int i = 1; i < counts.length; i++) {
+                if (cells[i] > cells[largest]) {
+                    largest = i;
+                }
+            }
+            cells[largest]--;
+            given--;
+        }
+        return cells;
     }
 }

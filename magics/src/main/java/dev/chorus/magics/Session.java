@@ -132,24 +132,27 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * Opens the response cache on a virtual thread ({@code chorus-cache-open}) and computes one key,
-     * so that SQLite's start (its native library, the file) and the key's first use are paid before
-     * the first fan-out needs them; a failure is left for that fan-out to report. Once per session.
+     * On a daemon thread ({@code chorus-session-warm-up}): opens the response cache and computes one key,
+     * then draws a small chart, so that SQLite's start (its native library, the file), the key's
+     * first use and Java2D's start (fonts, the PNG writer) are paid before the first fan-out needs
+     * them; a failure is left for that fan-out to report. Once per session.
      */
-    void warmCache() {
+    void warmUp() {
         synchronized (this) {
             if (cache != null || warming) {
                 return;
             }
             warming = true;
         }
-        Thread.ofVirtual().name("chorus-cache-open").start(() -> {
+        // A platform thread: Java2D and SQLite start in native code, which would hold a carrier.
+        Thread.ofPlatform().daemon().name("chorus-session-warm-up").start(() -> {
             try {
                 cache();
                 ResponseCache.key("", dev.chorus.client.ChatRequest.builder().model("m").user("warm").build());
             } catch (RuntimeException later) {
                 // the fan-out that needs the cache says why it cannot be used
             }
+            Drawing.warmUp();
         });
     }
 

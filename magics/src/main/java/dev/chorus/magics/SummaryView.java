@@ -65,7 +65,7 @@ final class SummaryView {
     }
 
     private static void row(StringBuilder b, String name, String value) {
-        b.append("<tr><th style=\"text-align:left;padding:1px 8px\">").append(Html.escape(name))
-                .append("</th><td style=\"text-align:left;padding:1px 8px\">").append(Html.escape(value)).append("</td></tr>");
+        b.append("<tr><th align=\"left\" style=\"text-align:left;padding:1px 8px\">").append(Html.escape(name))
+                .append("</th><td align=\"left\" style=\"text-align:left;padding:1px 8px\">").append(Html.escape(value)).append("</td></tr>");
     }
 }

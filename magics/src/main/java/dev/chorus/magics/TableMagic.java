@@ -173,7 +173,7 @@ final class TableMagic extends ChorusMagic implements LineMagic<Object, BaseKern
                 }
             } else if (lower.endsWith(".html")) {
                 Files.writeString(file, "<!doctype html><meta charset=\"utf-8\"><title>" + Html.escape(t.name())
-                        + "</title>\n" + TableRenderer.html(t, Integer.MAX_VALUE) + "\n", StandardCharsets.UTF_8);
+                        + "</title>\n" + TableRenderer.htmlWhole(t) + "\n", StandardCharsets.UTF_8);
             } else {
                 throw o.fail("--export writes .csv, .jsonl or .html files, got '" + file + "'");
             }

@@ -21,9 +21,13 @@ import tech.tablesaw.columns.Column;
 final class TableRenderer {
     /** Rows shown when no limit is given. */
     public static final int DEFAULT_MAX_ROWS = 20;
-    /** Characters of a text cell shown before it is shortened. */
-    public static final int MAX_CELL_CHARS = 80;
+    /** Characters of a text cell shown before it is shortened (two lines of a wrapping column). */
+    public static final int MAX_CELL_CHARS = 40;
     private static final int MAX_TEXT_CELL_CHARS = 40;
+    /** Text up to this many characters stays on one line in HTML. */
+    private static final int ONE_LINE_CHARS = 24;
+    /** Failed rows' background. */
+    private static final String FAILED_TINT = "#fdecea";
 
     private TableRenderer() {
     }
@@ -69,40 +73,80 @@ final class TableRenderer {
         return rows;
     }
 
-    /** The HTML table. */
+    /** The HTML table for a notebook: text longer than {@value #MAX_CELL_CHARS} characters cut, the full text on hover. */
     public static String html(Table table, int maxRows) {
+        return html(table, maxRows, MAX_CELL_CHARS);
+    }
+
+    /** The HTML table with every row and every character (an export). */
+    public static String htmlWhole(Table table) {
+        return html(table, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The HTML table. Its layout rides on HTML attributes (align, nowrap, width, bgcolor) rather
+     * than on styles alone, because a front end that does not trust the notebook strips every
+     * {@code style} and keeps those: number, boolean and short text columns never wrap, long text
+     * columns get a width that holds their cut text in two lines, headers may break after an
+     * underscore, and failed rows keep their tint.
+     */
+    private static String html(Table table, int maxRows, int maxChars) {
         int rowCount = table.rowCount();
         List<Column<?>> columns = table.columns();
         int statusColumn = table.columnNames().indexOf("status");
+        List<Integer> shown = shownRows(rowCount, maxRows);
+        // Per column: the longest shown text, and the narrowest line (in characters) that holds every
+        // shown text in two lines.
+        int[] longest = new int[columns.size()];
+        int[] twoLines = new int[columns.size()];
+        for (int j = 0; j < columns.size(); j++) {
+            for (int row : shown) {
+                if (row >= 0) {
+                    String v = shorten(cell(columns.get(j), row), maxChars);
+                    longest[j] = Math.max(longest[j], v.length());
+                    twoLines[j] = Math.max(twoLines[j], twoLineWidth(v));
+                }
+            }
+        }
         StringBuilder b = new StringBuilder(4096);
         b.append("<div class=\"chorus-table\">");
         b.append("<div style=\"font-size:smaller;color:#666\">")
                 .append(Html.escape(title(table))).append("</div>");
-        b.append("<table style=\"border-collapse:collapse\"><thead><tr>");
-        for (Column<?> c : columns) {
-            b.append("<th style=\"text-align:").append(c instanceof NumericColumn<?> ? "right" : "left")
-                    .append(";padding:2px 8px\" title=\"").append(Html.escape(c.type().name())).append("\">")
-                    .append(Html.escape(c.name())).append("</th>");
+        b.append("<table style=\"border-collapse:collapse;table-layout:auto\"><thead><tr>");
+        for (int j = 0; j < columns.size(); j++) {
+            Column<?> c = columns.get(j);
+            String align = c instanceof NumericColumn<?> ? "right" : "left";
+            b.append("<th align=\"").append(align).append('"');
+            if (wraps(c, longest[j])) {
+                b.append(" width=\"").append(pixels(twoLines[j])).append('"');
+            }
+            b.append(" style=\"text-align:").append(align).append(";padding:2px 4px;vertical-align:bottom\" title=\"")
+                    .append(Html.escape(c.type().name())).append("\">")
+                    .append(Html.escape(c.name()).replace("_", "_<wbr>")).append("</th>");
         }
         b.append("</tr></thead><tbody>");
-        for (int row : shownRows(rowCount, maxRows)) {
+        for (int row : shown) {
             if (row < 0) {
                 int more = rowCount - maxRows;
                 b.append("<tr class=\"chorus-more\"><td colspan=\"").append(Math.max(1, columns.size()))
-                        .append("\" style=\"text-align:center;color:#666\">… ").append(more)
+                        .append("\" align=\"center\" style=\"text-align:center;color:#666\">… ").append(more)
                         .append(more == 1 ? " more row" : " more rows").append(" …</td></tr>");
                 continue;
             }
             boolean failed = statusColumn >= 0 && isFailed(cell(columns.get(statusColumn), row));
-            b.append(failed ? "<tr class=\"chorus-failed\" style=\"background:#fdecea\">" : "<tr>");
-            for (Column<?> c : columns) {
+            b.append(failed ? "<tr class=\"chorus-failed\" bgcolor=\"" + FAILED_TINT + "\" style=\"background:"
+                    + FAILED_TINT + "\">" : "<tr>");
+            for (int j = 0; j < columns.size(); j++) {
+                Column<?> c = columns.get(j);
                 String v = cell(c, row);
-                boolean numeric = c instanceof NumericColumn<?>;
-                b.append("<td style=\"padding:2px 8px;vertical-align:top;text-align:")
-                        .append(numeric ? "right" : "left").append('"');
-                if (v.length() > MAX_CELL_CHARS || v.indexOf('\n') >= 0) {
-                    b.append(" title=\"").append(Html.escape(v)).append("\">")
-                            .append(Html.escape(shorten(v, MAX_CELL_CHARS)));
+                String align = c instanceof NumericColumn<?> ? "right" : "left";
+                boolean wraps = wraps(c, longest[j]);
+                b.append("<td align=\"").append(align).append("\" valign=\"top\"").append(wraps ? "" : " nowrap")
+                        .append(" style=\"padding:2px 4px;vertical-align:top;text-align:").append(align)
+                        .append(wraps ? "" : ";white-space:nowrap").append('"');
+                String shortened = shorten(v, maxChars);
+                if (!shortened.equals(v)) {
+                    b.append(" title=\"").append(Html.escape(v)).append("\">").append(Html.escape(shortened));
                 } else {
                     b.append('>').append(Html.escape(v));
                 }
@@ -112,6 +156,46 @@ final class TableRenderer {
         }
         b.append("</tbody></table></div>");
         return b.toString();
+    }
+
+    /** A text column whose longest shown cell is too long for one line. */
+    private static boolean wraps(Column<?> c, int longest) {
+        return !(c instanceof NumericColumn<?>) && longest > ONE_LINE_CHARS;
+    }
+
+    /** Pixels of a column {@code chars} characters of 12 px text wide, padding included. */
+    private static int pixels(int chars) {
+        return (int) Math.ceil(chars * 7.2) + 8;
+    }
+
+    /** The narrowest line, in characters, that holds {@code text} in at most two lines when wrapped at spaces. */
+    static int twoLineWidth(String text) {
+        int longestWord = 0;
+        for (String word : text.split(" ")) {
+            longestWord = Math.max(longestWord, word.length());
+        }
+        for (int width = Math.max(longestWord, (text.length() + 1) / 2); width < text.length(); width++) {
+            if (lines(text, width) <= 2) {
+                return width;
+            }
+        }
+        return text.length();
+    }
+
+    /** Lines of {@code text} wrapped at spaces into lines of {@code width} characters. */
+    private static int lines(String text, int width) {
+        int lines = 1;
+        int used = 0;
+        for (String word : text.split(" ")) {
+            int need = used == 0 ? word.length() : used + 1 + word.length();
+            if (need <= width) {
+                used = need;
+            } else {
+                lines++;
+                used = word.length();
+            }
+        }
+        return lines;
     }
 
     /** The plain-text table: aligned columns, cells shortened, the same row cap. */

@@ -236,6 +236,21 @@ class FanOutMagicTest {
                 session.background().done() ? "Failed to process '%%fanout --background': a background fan-out is still running (%fanout status, %fanout cancel)"
                         : assertThrows(MagicException.class, () -> magic.run(notebook, List.of("--background"), "x")).headline());
         session.background().handle().await();
+        // The cell that started the run shows how it ended, in place: its progress display gains the
+        // summary and where the results are, its "running in the background" line becomes the chart.
+        String noteId = notebook.shown.stream().filter(s -> !s.update() && s.text() != null
+                && s.text().startsWith("running in the background")).findFirst().orElseThrow().id();
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < until && updatesOf(noteId).isEmpty()) {
+            Thread.sleep(20);
+        }
+        RecordingNotebook.Shown chart = updatesOf(noteId).get(0);
+        assertNotNull(chart.data().getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.IMAGE_PNG));
+        assertTrue(((String) chart.data().getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.IMAGE_SVG))
+                .startsWith("<svg"));
+        assertTrue(chart.text().startsWith("timeline: 4 requests"), chart.text());
+        assertTrue(notebook.shown.stream().anyMatch(s -> s.update() && s.html() != null && s.html().contains("chorus-summary")
+                && s.html().contains("results: results") && !s.html().contains("<svg")), "summary in place, no SVG in HTML");
         String status = (String) magic.line(List.of("status")).getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
         assertTrue(status.contains("4/4 · ok 4"), status);
         assertTrue(status.contains("results: results"), status);
@@ -250,6 +265,12 @@ class FanOutMagicTest {
         assertEquals(List.of("cancelled", "cancelled"), column((Table) notebook.variables.get("slow"), "status"));
         assertEquals("Failed to process '%fanout pause': unknown subcommand 'pause' (status, cancel or guard)",
                 assertThrows(MagicException.class, () -> magic.line(List.of("pause"))).headline());
+    }
+
+    private List<RecordingNotebook.Shown> updatesOf(String id) {
+        synchronized (notebook) {
+            return notebook.shown.stream().filter(s -> s.update() && id.equals(s.id())).toList();
+        }
     }
 
     @Test

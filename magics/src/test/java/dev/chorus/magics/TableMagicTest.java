@@ -88,7 +88,8 @@ class TableMagicTest {
                 "{\"city\":\"Kyiv\",\"n\":1}"), Files.readAllLines(jsonl));
         Path html = dir.resolve("t.html");
         text("t", "--export", html.toString());
-        assertTrue(Files.readString(html).contains("<td style=\"padding:2px 8px;vertical-align:top;text-align:left\">Kyiv</td>"));
+        assertTrue(Files.readString(html).contains("<td align=\"left\" valign=\"top\" nowrap style=\"padding:2px 4px;vertical-align:top;text-align:left;"
+                + "white-space:nowrap\">Kyiv</td>"));
     }
 
     @Test

@@ -28,10 +28,23 @@ class TableRendererTest {
         String html = TableRenderer.html(table(5), 20);
         assertTrue(html.contains("&lt;b&gt;bold &amp; &quot;quoted&quot;&lt;/b&gt;"), html);
         assertFalse(html.contains("<b>bold"));
-        assertTrue(html.contains("title=\"" + "x".repeat(200) + "\">" + "x".repeat(79) + "…</td>"));
-        assertTrue(html.contains("text-align:right\">1</td>"));
+        assertTrue(html.contains("title=\"" + "x".repeat(200) + "\">" + "x".repeat(39) + "…</td>"));
+        // Layout by attributes that survive an untrusted notebook's sanitiser: numbers right and on
+        // one line, the long text column as wide as its longest word (40 x's: 40 × 7.2 px + padding).
+        assertTrue(html.contains("<td align=\"right\" valign=\"top\" nowrap style=\"padding:2px 4px;vertical-align:top;"
+                + "text-align:right;white-space:nowrap\">1</td>"), html);
+        assertTrue(html.contains("<th align=\"left\" width=\"296\""), html);
+        assertTrue(html.contains("bgcolor=\"#fdecea\""), html);
         assertEquals(1, html.split("class=\"chorus-failed\"", -1).length - 1);
         assertTrue(html.contains("demo: 5 rows × 3 columns"));
+    }
+
+    @Test
+    void aWrappingColumnIsJustWideEnoughForTwoLines() {
+        assertEquals(25, TableRenderer.twoLineWidth("POST /v1/chat/completions failed: 503 S…"));
+        assertEquals(23, TableRenderer.twoLineWidth("Echo: Name one landmark in Oslo (reques…"));
+        assertEquals(3, TableRenderer.twoLineWidth("abc"));
+        assertEquals(0, TableRenderer.twoLineWidth(""));
     }
 
     @Test
