@@ -65,7 +65,8 @@ def assert_reads_well(cell, chart):
     [table] = cell["tables"]
     line = table["lineHeight"]
     assert line and 10 <= line <= 30, table
-    assert max(table["rowHeights"]) <= 2 * line + 12, (table["rowHeights"], line)
+    # Two lines and the cell's padding (a third line would add a whole line more).
+    assert max(table["rowHeights"]) <= 2.5 * line + 12, (table["rowHeights"], line)
     widths = dict(table["headers"])
     for text_column in ("prompt", "answer"):
         assert widths[text_column] > 1.5 * widths["latency_ms"], widths

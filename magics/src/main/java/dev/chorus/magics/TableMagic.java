@@ -30,7 +30,7 @@ final class TableMagic extends ChorusMagic implements LineMagic<Object, BaseKern
     static final String USAGE = """
             %table VAR [--limit N] [--columns a,b] [--sort COL[:desc]] [--where COL=VALUE]
                               [--pivot COL [--value COL]] [--export FILE.csv|FILE.jsonl|FILE.html]
-              Shows the table VAR (first and last rows up to --limit, default 20); --where keeps rows
+              Shows the table VAR (first and last rows up to --limit, default 10); --where keeps rows
               whose COL equals VALUE; also !=, and >, >=, <, <= on number and date columns
               (--where score>0.5); --pivot model (or variant, or a varied parameter) shows a grid's inputs down and
               its variants across, each cell the answer (or --value COL); --export writes what is shown.

@@ -20,7 +20,7 @@ import tech.tablesaw.columns.Column;
  */
 final class TableRenderer {
     /** Rows shown when no limit is given. */
-    public static final int DEFAULT_MAX_ROWS = 20;
+    public static final int DEFAULT_MAX_ROWS = 10;
     /** Characters of a text cell shown before it is shortened (two lines of a wrapping column). */
     public static final int MAX_CELL_CHARS = 40;
     private static final int MAX_TEXT_CELL_CHARS = 40;
