@@ -29,7 +29,7 @@ def c1(args):
     k = Kernel("chorus")
     try:
         walls = run_all(k.kc, [f"%client --base-url {args.fast} --api-key sk-bench --model bench", bind(10_000, "c1"),
-                               "%%fanout --over xs --concurrency 64\n{it}"] + ["%%fanout --over xs --concurrency 64\n{it}"] * 3)
+                               "%%fanout --over xs --concurrency 64 --yes\n{it}"] + ["%%fanout --over xs --concurrency 64 --yes\n{it}"] * 3)
         return walls[2], statistics.median(walls[3:])
     finally:
         k.close()
@@ -39,11 +39,11 @@ def c2(args):
     k = Kernel("chorus")
     try:
         run_all(k.kc, [f"%client --base-url {args.delayed} --api-key sk-bench --model bench", bind(2_000, "warm"),
-                       "%%fanout --over xs --concurrency 200 --no-cache\n{it}"] * 1)
+                       "%%fanout --over xs --concurrency 200 --no-cache --yes\n{it}"] * 1)
         cached, plain = [], []
         for r in range(args.runs):
-            walls = run_all(k.kc, [bind(2_000, f"run {r}"), "%%fanout --over xs --concurrency 200\n{it}",
-                                   bind(2_000, f"plain {r}"), "%%fanout --over xs --concurrency 200 --no-cache\n{it}"])
+            walls = run_all(k.kc, [bind(2_000, f"run {r}"), "%%fanout --over xs --concurrency 200 --yes\n{it}",
+                                   bind(2_000, f"plain {r}"), "%%fanout --over xs --concurrency 200 --no-cache --yes\n{it}"])
             cached.append(walls[1])
             plain.append(walls[3])
         return statistics.median(cached), statistics.median(plain), cached, plain

@@ -40,7 +40,8 @@ public class FanOutBench {
         Chorus.environment(Map.of());
         Chorus.client("--base-url " + baseUrl + " --api-key sk-bench --model bench");
         // --no-cache: every round asks the same prompts, and this measures sending them, not the cache.
-        String options = "--concurrency " + c + " --retries 0 --no-cache";
+        // --yes: above 1,000 requests the pre-flight guard would ask, and a JVM of its own cannot answer.
+        String options = "--concurrency " + c + " --retries 0 --no-cache --yes";
         // Warm-up: the same shape, so the JIT, the connection pool and the server are warm.
         int w = warmup >= 0 ? warmup : Math.min(n, Math.max(2 * c, 2000));
         if (w > 0) {

@@ -78,7 +78,8 @@ def cells(lang, base, n, c, setup=True):
         out.append(f'List<String> xs = java.util.stream.IntStream.range(0, {n})'
                    '.mapToObj(i -> "prompt " + i).toList();')
         # --no-cache: the runs repeat the same prompts, and this measures sending them, not the cache.
-        out.append(f"%%fanout --over xs --concurrency {c} --no-cache\n{{it}}")
+        # --yes: the pre-flight line is drawn (nginx is not the embedded sandbox) but nobody is asked.
+        out.append(f"%%fanout --over xs --concurrency {c} --no-cache --yes\n{{it}}")
     else:
         if setup:
             out.append(PY_SETUP.format(base=base))
