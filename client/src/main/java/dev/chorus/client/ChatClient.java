@@ -3,22 +3,18 @@ package dev.chorus.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.client.structured.OutputSchema;
 import dev.chorus.client.internal.EvolutionAuth;
-import dev.chorus.client.internal.Failures;
 import dev.chorus.client.internal.Json;
 import dev.chorus.client.internal.ReadTimeouts;
 import dev.chorus.client.internal.Secrets;
 import dev.chorus.client.internal.Sleeper;
 import dev.chorus.client.internal.StaticKeyAuth;
 import dev.chorus.client.internal.Transport;
-import dev.chorus.client.internal.Version;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +58,9 @@ public final class ChatClient implements AutoCloseable {
     private final Chat chat = new Chat();
     private final Completions completions = new Completions();
     private final Models models = new Models();
+    private final Calls calls;
+    private final Files files;
+    private final Batches batches;
     private final HttpUrl completionsUrl;
     private final String completionsCall;
 
@@ -108,6 +107,9 @@ public final class ChatClient implements AutoCloseable {
         }
         this.http = chat.build();
         this.transport = new Transport(http, b.sleeper, b.clock, b.maxRetries, b.maxConcurrentRequests);
+        this.calls = new Calls(baseUrl, transport);
+        this.files = new Files(calls);
+        this.batches = new Batches(calls);
         this.completionsUrl = endpoint("chat/completions");
         this.completionsCall = "POST " + completionsUrl.encodedPath();
     }
@@ -124,6 +126,16 @@ public final class ChatClient implements AutoCloseable {
     /** The models resource: {@code client.models().list()}. */
     public Models models() {
         return models;
+    }
+
+    /** The files resource: {@code client.files().upload(path, "batch")}, a batch's input and output. */
+    public Files files() {
+        return files;
+    }
+
+    /** The batches resource: {@code client.batches().create(fileId, "/v1/chat/completions", "24h", Map.of())}. */
+    public Batches batches() {
+        return batches;
     }
 
     /** The base URL that endpoint paths are appended to, e.g. {@code https://host/v1}. */
@@ -176,15 +188,11 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private HttpUrl endpoint(String path) {
-        return baseUrl.newBuilder().addPathSegments(path).build();
+        return calls.endpoint(path);
     }
 
     private Request.Builder request(HttpUrl url, RequestOptions options, String accept) {
-        Request.Builder r = new Request.Builder().url(url)
-                .header("User-Agent", Version.USER_AGENT)
-                .header("Accept", accept);
-        options.headers().forEach(r::header);
-        return r;
+        return calls.request(url, options, accept);
     }
 
     /** The POST to chat/completions for {@code request}: JSON answer, or SSE when {@code stream}. */
@@ -206,24 +214,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private static <T> T await(CompletableFuture<T> future, String call) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw Failures.cancelled(call, "the calling thread was interrupted", e);
-        } catch (CancellationException e) {
-            throw Failures.cancelled(call, "the call was cancelled", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new ChorusException(call + " failed: " + cause, 0, null, null, false, cause);
-        }
+        return Calls.await(future, call);
     }
 
     /** {@code client.chat()}: holds {@link #completions()}. Thread-safe. */

@@ -64,6 +64,44 @@ class OpenAiJavaCompatIT {
     }
 
     @Test
+    void filesAndBatches() throws Exception {
+        java.nio.file.Path in = java.nio.file.Files.createTempFile("compat", ".jsonl");
+        try {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 3; i++) {
+                lines.append("{\"custom_id\":\"r").append(i).append("\",\"method\":\"POST\",\"url\":")
+                        .append("\"/v1/chat/completions\",\"body\":{\"model\":\"default\",\"messages\":")
+                        .append("[{\"role\":\"user\",\"content\":\"q").append(i).append("\"}]}}\n");
+            }
+            java.nio.file.Files.writeString(in, lines);
+            var file = openai.files().create(com.openai.models.files.FileCreateParams.builder().file(in)
+                    .purpose(com.openai.models.files.FilePurpose.BATCH).build());
+            assertEquals(com.openai.models.files.FileObject.Purpose.BATCH, file.purpose());
+            var batch = openai.batches().create(com.openai.models.batches.BatchCreateParams.builder()
+                    .inputFileId(file.id())
+                    .endpoint(com.openai.models.batches.BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                    .completionWindow(com.openai.models.batches.BatchCreateParams.CompletionWindow._24H).build());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!batch.status().equals(com.openai.models.batches.Batch.Status.COMPLETED) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                batch = openai.batches().retrieve(batch.id());
+            }
+            assertEquals(com.openai.models.batches.Batch.Status.COMPLETED, batch.status());
+            assertEquals(3, batch.requestCounts().orElseThrow().completed());
+            String output;
+            try (var content = openai.files().content(batch.outputFileId().orElseThrow())) {
+                output = new String(content.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            assertEquals(3, output.lines().count());
+            assertTrue(output.contains("\"custom_id\":\"r2\"") && output.contains("Echo: q2"), output);
+            assertTrue(openai.batches().list().data().stream().anyMatch(b -> b.inputFileId().equals(file.id())));
+            assertTrue(openai.files().delete(file.id()).deleted());
+        } finally {
+            java.nio.file.Files.deleteIfExists(in);
+        }
+    }
+
+    @Test
     void streamingChatCompletion() {
         StringBuilder text = new StringBuilder();
         try (StreamResponse<ChatCompletionChunk> stream = openai.chat().completions().createStreaming(params("stream it"))) {

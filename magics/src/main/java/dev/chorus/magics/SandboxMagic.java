@@ -23,15 +23,17 @@ import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 final class SandboxMagic extends ChorusMagic implements LineMagic<Object, BaseKernel> {
     static final String USAGE = """
             %sandbox start [--port P] [--latency D] [--jitter D] [--fail-rate P] [--faults LIST] [--seed N]
-                           [--no-json-schema] | stop | status
+                           [--no-json-schema] [--batch-rate N] | stop | status
               Runs the embedded OpenAI-compatible server on 127.0.0.1 (answers "Echo: " + the prompt, or JSON
               that fits a requested schema). --fail-rate is a probability 0..1 of a fault drawn from --faults
               (default 429,500,503; also hang, malformed, drop, invalid-json); --no-json-schema refuses
-              json_schema requests with a 400. Durations: 500ms, 2s. %client with no endpoint uses it.
+              json_schema requests with a 400; --batch-rate is how many lines a second its Batch API
+              (/v1/files, /v1/batches) works through (default 1000). Durations: 500ms, 2s. %client with no
+              endpoint uses it.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%sandbox", USAGE, 1,
             value("port", "P"), value("latency", "D"), value("jitter", "D"), value("fail-rate", "P"),
-            value("faults", "LIST"), value("seed", "N"), flag("no-json-schema"));
+            value("faults", "LIST"), value("seed", "N"), flag("no-json-schema"), value("batch-rate", "N"));
 
     SandboxMagic(Session session) {
         super(session, SCHEMA);
@@ -93,7 +95,8 @@ final class SandboxMagic extends ChorusMagic implements LineMagic<Object, BaseKe
             }
             Behavior.Builder b = (running == null ? Behavior.DEFAULT : running.behavior()).toBuilder()
                     .latency(latency).jitter(jitter).failRate(failRate).seed(seed).faults(faults)
-                    .jsonSchema(!o.flag("no-json-schema"));
+                    .jsonSchema(!o.flag("no-json-schema"))
+                    .batchRate(o.positiveNumber("batch-rate", Behavior.DEFAULT.batchRate()));
             if (running != null) {
                 running.behavior(b.build());
                 return running;

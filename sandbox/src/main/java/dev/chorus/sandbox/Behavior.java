@@ -36,11 +36,12 @@ import java.util.Objects;
  * @param hangLimit     how long a {@link Fault#HANG} holds the request before closing the connection
  * @param jsonSchema    whether {@code response_format} json_schema is honoured; when false such a request
  *                      gets a 400 naming response_format, as servers without structured outputs answer
+ * @param batchRate     lines per second a batch ({@code /v1/batches}) works through, over all batches
  */
 public record Behavior(int port, Duration latency, Duration jitter, Duration chunkDelay,
                        double failRate, List<Fault> faults, Duration retryAfter, long seed,
                        Duration tokenLifetime, String keyId, String secret, boolean requireAuth,
-                       Duration hangLimit, boolean jsonSchema) {
+                       Duration hangLimit, boolean jsonSchema, double batchRate) {
 
     /** The default IAM key id. */
     public static final String DEFAULT_KEY_ID = "sandbox-key-id";
@@ -60,6 +61,9 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
         nonNegative("retryAfter", retryAfter);
         nonNegative("hangLimit", hangLimit);
         nonNegative("tokenLifetime", tokenLifetime);
+        if (!(batchRate > 0) || Double.isInfinite(batchRate)) {
+            throw new IllegalArgumentException("batchRate must be a positive number of lines per second, was " + batchRate);
+        }
         if (!(failRate >= 0 && failRate <= 1)) {
             throw new IllegalArgumentException("failRate must be in [0, 1], was " + failRate);
         }
@@ -107,6 +111,7 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
         b.requireAuth = requireAuth;
         b.hangLimit = hangLimit;
         b.jsonSchema = jsonSchema;
+        b.batchRate = batchRate;
         return b;
     }
 
@@ -116,7 +121,7 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
                 + ", chunkDelay=" + chunkDelay + ", failRate=" + failRate + ", faults=" + faults
                 + ", retryAfter=" + retryAfter + ", seed=" + seed + ", tokenLifetime=" + tokenLifetime
                 + ", keyId=" + keyId + ", secret=***, requireAuth=" + requireAuth
-                + ", hangLimit=" + hangLimit + ", jsonSchema=" + jsonSchema + "]";
+                + ", hangLimit=" + hangLimit + ", jsonSchema=" + jsonSchema + ", batchRate=" + batchRate + "]";
     }
 
     /** Builds a {@link Behavior}; not thread-safe, {@link #build()} validates. */
@@ -135,6 +140,7 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
         private boolean requireAuth = true;
         private Duration hangLimit = Duration.ofSeconds(120);
         private boolean jsonSchema = true;
+        private double batchRate = 1000;
 
         private Builder() {
         }
@@ -224,10 +230,16 @@ public record Behavior(int port, Duration latency, Duration jitter, Duration chu
             return this;
         }
 
+        /** Lines per second a batch works through, over all batches at once (default 1000). */
+        public Builder batchRate(double batchRate) {
+            this.batchRate = batchRate;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for a value out of range */
         public Behavior build() {
             return new Behavior(port, latency, jitter, chunkDelay, failRate, faults, retryAfter, seed,
-                    tokenLifetime, keyId, secret, requireAuth, hangLimit, jsonSchema);
+                    tokenLifetime, keyId, secret, requireAuth, hangLimit, jsonSchema, batchRate);
         }
     }
 }

@@ -34,12 +34,13 @@ public final class Main {
               --hang-limit D        how long a hang holds a request (default 120s)
               --no-auth             serve /v1 without a bearer token
               --no-json-schema      refuse response_format json_schema with a 400, as some servers do
+              --batch-rate N        lines per second /v1/batches works through, over all batches (default 1000)
               --help                print this text
             """;
 
     private static final List<String> OPTIONS = List.of("--port", "--latency", "--jitter", "--chunk-delay",
             "--fail-rate", "--faults", "--retry-after", "--seed", "--token-lifetime", "--key-id", "--secret",
-            "--hang-limit", "--no-auth", "--no-json-schema", "--help");
+            "--hang-limit", "--no-auth", "--no-json-schema", "--batch-rate", "--help");
 
     private Main() {
     }
@@ -131,6 +132,7 @@ public final class Main {
                 case "--key-id" -> keyId = nonEmpty(arg, value);
                 case "--secret" -> secret = nonEmpty(arg, value);
                 case "--hang-limit" -> b.hangLimit(duration(arg, value));
+                case "--batch-rate" -> b.batchRate(positive(arg, value));
                 default -> throw new IllegalStateException(arg);
             }
         }
@@ -180,6 +182,18 @@ public final class Main {
             // reported below
         }
         throw new IllegalArgumentException(name + ": '" + value + "' is not a number in [0, 1]");
+    }
+
+    private static double positive(String name, String value) {
+        try {
+            double d = Double.parseDouble(value.trim());
+            if (d > 0 && !Double.isInfinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + value + "' is not a positive number");
     }
 
     private static Duration duration(String name, String value) {

@@ -10,10 +10,14 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.chorus.client.Batch;
+import dev.chorus.client.BatchPage;
 import dev.chorus.client.ChatChunk;
 import dev.chorus.client.ChatCompletion;
 import dev.chorus.client.ChatRequest;
 import dev.chorus.client.Choice;
+import dev.chorus.client.FileObject;
 import dev.chorus.client.Message;
 import dev.chorus.client.Model;
 import dev.chorus.client.ServerException;
@@ -23,7 +27,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -340,6 +346,96 @@ public final class Json {
             throw Failures.malformed(call, 200, requestId, "no \"data\" in " + preview(body), null);
         }
         return w.data().stream().map(m -> new Model(m.id(), m.ownedBy())).toList();
+    }
+
+    /** Snake-case binding for the file and batch objects (their wire names are the fields' names in snake case). */
+    private static final class SnakeMapper {
+        static final ObjectMapper INSTANCE = Mapper.INSTANCE.copy()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    }
+
+    record WireBatchErrors(List<Batch.Error> data) {
+    }
+
+    record WireBatch(String id, String status, String endpoint, String inputFileId, String outputFileId,
+                     String errorFileId, String completionWindow, long createdAt, Long inProgressAt,
+                     Long completedAt, Long failedAt, Long expiredAt, Long cancelledAt,
+                     Batch.RequestCounts requestCounts, WireBatchErrors errors,
+                     Map<String, String> metadata) {
+        Batch toBatch() {
+            return new Batch(id, status, endpoint, inputFileId, outputFileId, errorFileId,
+                    completionWindow, createdAt, inProgressAt, completedAt, failedAt, expiredAt, cancelledAt,
+                    requestCounts, errors == null ? null : errors.data(), metadata);
+        }
+    }
+
+    record WireBatchPage(List<WireBatch> data, boolean hasMore, String lastId) {
+    }
+
+    record WireDeleted(String id, boolean deleted) {
+    }
+
+    /** Reads a file object ({@code POST /files}, {@code GET /files/{id}}). */
+    public static FileObject file(String call, byte[] body, String requestId) {
+        FileObject f = snake(call, body, requestId, FileObject.class, "file object");
+        if (f.id() == null) {
+            throw Failures.malformed(call, 200, requestId, "no \"id\" in " + preview(body), null);
+        }
+        return f;
+    }
+
+    /** Reads {@code DELETE /files/{id}}: whether the file was deleted. */
+    public static boolean deleted(String call, byte[] body, String requestId) {
+        return snake(call, body, requestId, WireDeleted.class, "deletion status").deleted();
+    }
+
+    /** Reads a batch object. */
+    public static Batch batch(String call, byte[] body, String requestId) {
+        WireBatch w = snake(call, body, requestId, WireBatch.class, "batch");
+        if (w.id() == null || w.status() == null) {
+            throw Failures.malformed(call, 200, requestId, "no \"id\" or \"status\" in " + preview(body), null);
+        }
+        return w.toBatch();
+    }
+
+    /** Reads {@code GET /batches}. */
+    public static BatchPage batches(String call, byte[] body, String requestId) {
+        WireBatchPage w = snake(call, body, requestId, WireBatchPage.class, "batch list");
+        if (w.data() == null) {
+            throw Failures.malformed(call, 200, requestId, "no \"data\" in " + preview(body), null);
+        }
+        return new BatchPage(w.data().stream().map(WireBatch::toBatch).toList(), w.hasMore(),
+                w.lastId());
+    }
+
+    /** The body of {@code POST /batches}. */
+    public static byte[] batchRequest(String inputFileId, String endpoint, String completionWindow,
+                                      Map<String, String> metadata) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("input_file_id", inputFileId);
+        m.put("endpoint", endpoint);
+        m.put("completion_window", completionWindow);
+        if (metadata != null && !metadata.isEmpty()) {
+            m.put("metadata", metadata);
+        }
+        try {
+            return Mapper.INSTANCE.writeValueAsBytes(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T snake(String call, byte[] body, String requestId, Class<T> type, String what) {
+        T value;
+        try {
+            value = SnakeMapper.INSTANCE.readValue(body, type);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.malformed(call, 200, requestId, "not a " + what + " (" + shortProblem(e) + ")", e);
+        }
+        if (value == null) {
+            throw Failures.malformed(call, 200, requestId, "not a " + what + ": " + preview(body), null);
+        }
+        return value;
     }
 
     /** Reads an IAM token response. */

@@ -120,6 +120,30 @@ final class Exchange {
         }
     }
 
+    /** Sends a file from disk as {@code application/octet-stream}, zero-copy, never read into memory. */
+    void sendFile(java.nio.file.Path path, long size) {
+        if (!active()) {
+            finish();
+            return;
+        }
+        io.netty.handler.codec.http.DefaultHttpResponse r = new io.netty.handler.codec.http.DefaultHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpHeaders h = r.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+        h.set(HttpHeaderNames.CONTENT_LENGTH, size);
+        h.set(X_REQUEST_ID, requestId);
+        if (!keepAlive) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        finish();
+        ctx.write(r);
+        ctx.write(new io.netty.channel.DefaultFileRegion(path.toFile(), 0, size));
+        var future = ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     /**
      * Streams SSE events, pausing {@link #chunkDelayNanos} between them on the event loop. With
      * {@code dropAfter >= 0}, closes the connection after that many events instead of ending.

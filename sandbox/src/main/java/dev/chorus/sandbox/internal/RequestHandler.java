@@ -136,8 +136,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         try {
-            if (ex.route.openAi() && b.requireAuth()) {
-                authorize(ex);
+            if (ex.route.auth() && b.requireAuth()) {
+                authorize(server, ex.headers);
             }
             if (ex.fault != null) {
                 inject(ex, b);
@@ -146,6 +146,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             switch (ex.route) {
                 case CHAT -> chat(ex, b);
                 case MODELS -> models(ex);
+                case FILES -> FilesApi.answer(ex, server.files());
+                case BATCHES -> batches(ex);
                 case TOKEN -> token(ex, b);
                 default -> Httpbin.answer(ex);
             }
@@ -154,8 +156,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
     }
 
-    private void authorize(Exchange ex) {
-        String h = ex.headers.get(HttpHeaderNames.AUTHORIZATION);
+    /** Checks the bearer token of a request to an authorised route; throws a 401 {@link ApiError}. */
+    static void authorize(Server server, HttpHeaders headers) {
+        String h = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (h == null || h.length() <= 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.substring(7).isBlank()) {
             throw ApiError.unauthorized("Missing bearer token: send 'Authorization: Bearer <token>' with an "
                     + "access token from /api/v1/auth/token or a static key starting with 'sk-'.");
@@ -257,6 +260,37 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static com.fasterxml.jackson.databind.node.ObjectNode model(String id) {
         return Json.MAPPER.createObjectNode().put("id", id).put("object", "model")
                 .put("created", 0).put("owned_by", "chorus-sandbox");
+    }
+
+    private void batches(Exchange ex) {
+        BatchJobs jobs = server.batches();
+        String rest = ex.path().substring("/v1/batches".length());
+        if (rest.isEmpty() || rest.equals("/")) {
+            if (ex.method.equals("POST")) {
+                ex.sendJson(200, Json.bytes(jobs.create(Json.parseOrNull(ex.body))));
+            } else if (ex.method.equals("GET")) {
+                int limit = 20;
+                String l = ex.query.parameters().getOrDefault("limit", List.of("20")).get(0);
+                try {
+                    limit = Math.max(1, Math.min(100, Integer.parseInt(l)));
+                } catch (NumberFormatException e) {
+                    throw ApiError.invalid("limit", "limit must be a whole number, got '" + l + "'.");
+                }
+                List<String> after = ex.query.parameters().get("after");
+                ex.sendJson(200, Json.bytes(jobs.list(limit, after == null ? null : after.get(0))));
+            } else {
+                throw ApiError.methodNotAllowed(ex.method, ex.path(), "GET or POST");
+            }
+            return;
+        }
+        String[] parts = rest.substring(1).split("/");
+        if (parts.length == 1 && ex.method.equals("GET")) {
+            ex.sendJson(200, Json.bytes(jobs.get(parts[0])));
+        } else if (parts.length == 2 && parts[1].equals("cancel") && ex.method.equals("POST")) {
+            ex.sendJson(200, Json.bytes(jobs.cancel(parts[0])));
+        } else {
+            throw ApiError.notFound("No route " + ex.method + " " + ex.path() + ".");
+        }
     }
 
     private void models(Exchange ex) {

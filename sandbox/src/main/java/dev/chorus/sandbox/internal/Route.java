@@ -2,34 +2,43 @@ package dev.chorus.sandbox.internal;
 
 /** The sandbox's routes, each with the name it is counted under in {@link dev.chorus.sandbox.Stats}. */
 enum Route {
-    CHAT("chat", true),
-    MODELS("models", true),
-    TOKEN("token", false),
-    GET("get", false),
-    POST("post", false),
-    DELAY("delay", false),
-    STATUS("status", false),
-    HTML("html", false),
-    POSTS("posts", false),
-    USERS("users", false),
-    PHRASE("phrase", false),
-    UNKNOWN("unknown", false);
+    CHAT("chat", true, true),
+    MODELS("models", true, true),
+    FILES("files", false, true),
+    BATCHES("batches", false, true),
+    TOKEN("token", false, false),
+    GET("get", false, false),
+    POST("post", false, false),
+    DELAY("delay", false, false),
+    STATUS("status", false, false),
+    HTML("html", false, false),
+    POSTS("posts", false, false),
+    USERS("users", false, false),
+    PHRASE("phrase", false, false),
+    UNKNOWN("unknown", false, false);
 
     private final String statName;
     private final boolean openAi;
+    private final boolean auth;
 
-    Route(String statName, boolean openAi) {
+    Route(String statName, boolean openAi, boolean auth) {
         this.statName = statName;
         this.openAi = openAi;
+        this.auth = auth;
     }
 
     String statName() {
         return statName;
     }
 
-    /** Whether the behaviour's latency, random faults and auth apply to this route. */
+    /** Whether the behaviour's latency and random faults apply to this route (they do not to files and batches). */
     boolean openAi() {
         return openAi;
+    }
+
+    /** Whether this route demands a valid bearer token when the behaviour requires auth. */
+    boolean auth() {
+        return auth;
     }
 
     /** The route of a path (without query string). */
@@ -38,7 +47,8 @@ enum Route {
             return switch (path) {
                 case "/v1/chat/completions" -> CHAT;
                 case "/v1/models" -> MODELS;
-                default -> UNKNOWN;
+                default -> path.equals("/v1/files") || path.startsWith("/v1/files/") ? FILES
+                        : path.equals("/v1/batches") || path.startsWith("/v1/batches/") ? BATCHES : UNKNOWN;
             };
         }
         if (path.equals("/api/v1/auth/token")) {

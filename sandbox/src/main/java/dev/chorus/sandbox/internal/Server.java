@@ -43,6 +43,8 @@ public final class Server {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Behavior behavior;
     private volatile Thread loopThread;
+    private final FileStore files = new FileStore();
+    private final BatchJobs batches = new BatchJobs(files, this);
 
     private Server(Behavior behavior) {
         this.behavior = behavior;
@@ -68,8 +70,8 @@ public final class Server {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
-                                new RequestHandler(self));
+                        ch.pipeline().addLast(new HttpServerCodec(), new FileUploads(self),
+                                new HttpObjectAggregator(MAX_BODY), new RequestHandler(self));
                     }
                 });
         try {
@@ -78,6 +80,8 @@ public final class Server {
         } catch (Exception e) {
             // Netty rethrows the checked BindException unwrapped.
             shutdown();
+            batches.close();
+            files.close();
             IOException io = e instanceof IOException x ? x : new IOException(e.getMessage(), e);
             throw new UncheckedIOException("cannot bind the sandbox to 127.0.0.1:" + behavior.port()
                     + ": " + e.getMessage(), io);
@@ -110,6 +114,14 @@ public final class Server {
         return tokens;
     }
 
+    FileStore files() {
+        return files;
+    }
+
+    BatchJobs batches() {
+        return batches;
+    }
+
     long nextOrdinal() {
         return ordinal.getAndIncrement();
     }
@@ -130,6 +142,8 @@ public final class Server {
         listener.close().syncUninterruptibly();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdown();
+        batches.close();
+        files.close();
     }
 
     /** Ends the event loop and waits until its thread has died, not merely finished its loop. */

@@ -1,0 +1,89 @@
+package dev.chorus.client;
+
+import dev.chorus.client.internal.Json;
+import dev.chorus.client.internal.Transport;
+import java.util.Map;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * {@code client.batches()}: hands a JSONL file of requests to the provider's Batch API
+ * ({@code /batches}), follows it, cancels it and lists batches. Calls are authorised, retried and
+ * cancelled on interrupt as chat calls are; a failure is a {@link ChorusException} naming the call.
+ * Thread-safe.
+ */
+public final class Batches {
+    /** The endpoint a batch of chat completions names. */
+    public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final Calls calls;
+
+    Batches(Calls calls) {
+        this.calls = calls;
+    }
+
+    /**
+     * {@code POST /batches}: runs the requests of the uploaded file {@code inputFileId} (purpose
+     * {@code batch}) against {@code endpoint} within {@code completionWindow} ({@code 24h}).
+     */
+    public Batch create(String inputFileId, String endpoint, String completionWindow, Map<String, String> metadata) {
+        Objects.requireNonNull(inputFileId, "inputFileId");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(completionWindow, "completionWindow");
+        HttpUrl url = calls.endpoint("batches");
+        String call = "POST " + url.encodedPath();
+        byte[] body = Json.batchRequest(inputFileId, endpoint, completionWindow, metadata);
+        Request http = calls.request(url, RequestOptions.DEFAULT, "application/json")
+                .post(RequestBody.create(body, JSON)).build();
+        Transport.Reply r = calls.send(call, http, RequestOptions.DEFAULT);
+        return Json.batch(call, r.body(), r.requestId());
+    }
+
+    /** {@code GET /batches/{id}}: its status and request counts now. */
+    public Batch retrieve(String batchId) {
+        HttpUrl url = batchUrl(batchId, null);
+        String call = "GET " + url.encodedPath();
+        Transport.Reply r = calls.send(call, calls.request(url, RequestOptions.DEFAULT, "application/json").get().build(),
+                RequestOptions.DEFAULT);
+        return Json.batch(call, r.body(), r.requestId());
+    }
+
+    /** {@code POST /batches/{id}/cancel}: asks the provider to stop it ({@code cancelling}, then {@code cancelled}). */
+    public Batch cancel(String batchId) {
+        HttpUrl url = batchUrl(batchId, "cancel");
+        String call = "POST " + url.encodedPath();
+        Request http = calls.request(url, RequestOptions.DEFAULT, "application/json")
+                .post(RequestBody.create(new byte[0], JSON)).build();
+        Transport.Reply r = calls.send(call, http, RequestOptions.DEFAULT);
+        return Json.batch(call, r.body(), r.requestId());
+    }
+
+    /** {@code GET /batches?limit=N[&after=ID]}: a page of batches, newest first. */
+    public BatchPage list(int limit, String after) {
+        if (limit < 1 || limit > 100) {
+            throw new IllegalArgumentException("limit must be 1..100, got " + limit);
+        }
+        HttpUrl.Builder b = calls.endpoint("batches").newBuilder().addQueryParameter("limit", String.valueOf(limit));
+        if (after != null) {
+            b.addQueryParameter("after", after);
+        }
+        HttpUrl url = b.build();
+        String call = "GET " + url.encodedPath();
+        Transport.Reply r = calls.send(call, calls.request(url, RequestOptions.DEFAULT, "application/json").get().build(),
+                RequestOptions.DEFAULT);
+        return Json.batches(call, r.body(), r.requestId());
+    }
+
+    private HttpUrl batchUrl(String batchId, String then) {
+        Objects.requireNonNull(batchId, "batchId");
+        HttpUrl.Builder b = calls.endpoint("batches").newBuilder().addPathSegment(batchId);
+        if (then != null) {
+            b.addPathSegment(then);
+        }
+        return b.build();
+    }
+}
