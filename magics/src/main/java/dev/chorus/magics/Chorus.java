@@ -102,7 +102,7 @@ public final class Chorus {
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), parsed.background(),
                 parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),
-                parsed.maxCost());
+                parsed.maxCost(), parsed.batch());
         return run(call, inputs, template, null).table();
     }
 
@@ -121,6 +121,10 @@ public final class Chorus {
         if (parsed.schema() != null) {
             throw parsed.options().fail("--schema: the type argument is the schema here");
         }
+        if (parsed.batch()) {
+            throw parsed.options().fail("--batch: use %%fanout --batch --schema R, or Chorus.fanout(template, rows,"
+                    + " \"--batch\") for the table");
+        }
         Inputs inputs;
         try {
             inputs = Inputs.of(over, "the rows argument");
@@ -132,7 +136,7 @@ public final class Chorus {
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), false,
                 parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),
-                parsed.maxCost());
+                parsed.maxCost(), parsed.batch());
         OutputSchema schema = SchemaArg.of(type, parsed.options());
         FanOutMagic.Outcome outcome = run(call, inputs, template, schema);
         List<R> values = new ArrayList<>();

@@ -6,7 +6,6 @@ import dev.chorus.client.ChatCompletion;
 import dev.chorus.client.ChatRequest;
 import dev.chorus.client.ChorusException;
 import dev.chorus.client.InvalidAnswerException;
-import dev.chorus.client.Message;
 import dev.chorus.client.RequestOptions;
 import dev.chorus.client.fanout.CheckpointCodec;
 import dev.chorus.client.fanout.FanOut;
@@ -106,7 +105,6 @@ final class FanOutJob {
     private static final RequestOptions ONE_ATTEMPT = RequestOptions.builder().maxRetries(0).build();
 
     private final ChatClient client;
-    private final ChatRequest template;
     private final List<Row> rows;
     private final ResultTable table;
     private final OutputSchema schema;
@@ -114,8 +112,7 @@ final class FanOutJob {
     private final Map<Integer, Feedback> feedback = new ConcurrentHashMap<>();
     private final AtomicBoolean fallback = new AtomicBoolean();
     private final ResponseCache cache;
-    /** Each row's cache key, or null without a cache. */
-    private final String[] keys;
+    private final RowRequests requests;
     /** At temperature 0 identical requests are sent once: the first row's answer, by key. */
     private final Map<String, CompletableFuture<Answer>> inFlight;
     private final java.util.function.Function<String, Preflight.Price> prices;
@@ -123,8 +120,6 @@ final class FanOutJob {
     private final java.util.concurrent.atomic.DoubleAdder spent = new java.util.concurrent.atomic.DoubleAdder();
     private volatile FanOutHandle<Row, Answer> handle;
     private volatile String stoppedBy;
-    /** Rows whose answer the cache holds (all false without a cache or with --refresh). */
-    private final boolean[] hit;
 
     /**
      * @param template the request every row's is made from: its last message is replaced by the row's prompt
@@ -133,7 +128,6 @@ final class FanOutJob {
     FanOutJob(ChatClient client, ChatRequest template, List<Row> rows, ResultTable table, Settings settings,
               ProgressListener progress) {
         this.client = Objects.requireNonNull(client, "client");
-        this.template = Objects.requireNonNull(template, "template");
         this.rows = List.copyOf(rows);
         this.table = Objects.requireNonNull(table, "table");
         this.schema = table.schema();
@@ -145,30 +139,12 @@ final class FanOutJob {
                 .retries(settings.retries())
                 .key(row -> row.variant() == null ? row.prompt() : row.prompt() + " \u0000 " + row.variant().label())
                 .onItem(this::ended);
-        if (cache != null) {
-            keys = new String[this.rows.size()];
-            Map<String, Integer> copies = new java.util.HashMap<>();
-            for (Row row : this.rows) {
-                ChatRequest asked = request(row);
-                String key = ResponseCache.key(client.baseUrl(), schema == null ? asked : schema.request(asked, false));
-                // Above temperature 0 identical rows are samples: the k-th copy keeps an answer of its own.
-                int k = atZero(row) ? 0 : copies.merge(key, 1, Integer::sum) - 1;
-                keys[row.index()] = k == 0 ? key : key + "#" + k;
-            }
-            Map<String, ResponseCache.Entry> hits = settings.refresh() ? Map.of() : cache.getAll(List.of(keys));
-            hit = new boolean[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                hit[i] = hits.containsKey(keys[i]);
-            }
-            if (!hits.isEmpty()) {
-                b.known(row -> known(hits.get(keys[row.index()])));
-            }
-            inFlight = this.rows.stream().anyMatch(this::atZero) ? new ConcurrentHashMap<>() : null;
-        } else {
-            keys = null;
-            hit = new boolean[this.rows.size()];
-            inFlight = null;
+        this.requests = new RowRequests(client.baseUrl(), Objects.requireNonNull(template, "template"), this.rows,
+                schema, cache, settings.refresh());
+        if (requests.anyHit()) {
+            b.known(row -> known(requests.hit(row.index())));
         }
+        inFlight = cache != null && this.rows.stream().anyMatch(requests::atZero) ? new ConcurrentHashMap<>() : null;
         if (settings.rps() != null) {
             b.requestsPerSecond(settings.rps());
         }
@@ -191,7 +167,7 @@ final class FanOutJob {
     FanOutHandle<Row, Answer> start() {
         ItemTask<Row, Answer> ask = schema == null ? this::text : this::structured;
         handle = engine.start(rows, inFlight == null ? ask
-                : (row, ctx) -> atZero(row) ? once(row, ctx, ask) : ask.call(row, ctx));
+                : (row, ctx) -> requests.atZero(row) ? once(row, ctx, ask) : ask.call(row, ctx));
         return handle;
     }
 
@@ -203,8 +179,8 @@ final class FanOutJob {
     /** Rows whose answer the cache holds (before the run; none with {@code --refresh}). */
     int cachedRows() {
         int n = 0;
-        for (boolean h : hit) {
-            n += h ? 1 : 0;
+        for (Row row : rows) {
+            n += requests.hit(row.index()) != null ? 1 : 0;
         }
         return n;
     }
@@ -213,8 +189,8 @@ final class FanOutJob {
     List<ChatRequest> uncachedRequests() {
         List<ChatRequest> out = new ArrayList<>();
         for (Row row : rows) {
-            if (!hit[row.index()]) {
-                out.add(request(row));
+            if (requests.hit(row.index()) == null) {
+                out.add(requests.request(row));
             }
         }
         return out;
@@ -240,7 +216,7 @@ final class FanOutJob {
             }
         }
         if (cache != null && r.ok() && !r.cached() && !r.resumed() && r.value() != null && !r.value().shared()) {
-            cache.put(keys[r.index()], new ResponseCache.Entry(r.value().text(), r.promptTokens(),
+            cache.put(requests.key(r.index()), new ResponseCache.Entry(r.value().text(), r.promptTokens(),
                     r.completionTokens(), r.latency().toMillis()));
         }
     }
@@ -259,7 +235,7 @@ final class FanOutJob {
      * wait for that answer instead of sending their own (if it fails, they send their own).
      */
     private Answer once(Row row, ItemContext ctx, ItemTask<Row, Answer> ask) throws Exception {
-        String key = keys[row.index()];
+        String key = requests.key(row.index());
         CompletableFuture<Answer> mine = new CompletableFuture<>();
         CompletableFuture<Answer> first = inFlight.putIfAbsent(key, mine);
         if (first != null) {
@@ -288,14 +264,14 @@ final class FanOutJob {
     }
 
     private Answer text(Row row, ItemContext ctx) {
-        ChatCompletion answer = client.chat().completions().create(request(row), ONE_ATTEMPT);
+        ChatCompletion answer = client.chat().completions().create(requests.request(row), ONE_ATTEMPT);
         tokens(answer, ctx);
         return new Answer(answer.content(), null);
     }
 
     /** One attempt of a structured row: ask (mending the last invalid answer), check, keep the problem if invalid. */
     private Answer structured(Row row, ItemContext ctx) {
-        ChatRequest base = request(row);
+        ChatRequest base = requests.request(row);
         boolean loose = fallback.get();
         ChatCompletion answer;
         try {
@@ -354,22 +330,5 @@ final class FanOutJob {
     /** The rows, in input order. */
     List<Row> rows() {
         return rows;
-    }
-
-    /** True when the row asks at temperature 0, where identical requests are sent once. */
-    private boolean atZero(Row row) {
-        Double t = row.variant() == null ? template.temperature() : row.variant().temperature(template.temperature());
-        return t != null && t == 0;
-    }
-
-    private ChatRequest request(Row row) {
-        ChatRequest base = request(row.prompt());
-        return row.variant() == null ? base : row.variant().apply(base);
-    }
-
-    private ChatRequest request(String prompt) {
-        List<Message> messages = new ArrayList<>(template.messages());
-        messages.set(messages.size() - 1, Message.user(prompt));
-        return template.toBuilder().messages(messages).build();
     }
 }

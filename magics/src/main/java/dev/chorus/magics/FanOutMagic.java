@@ -41,6 +41,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                             [--timeout D] [--deadline D] [--model M] [--system TEXT] [--max-tokens N]
                             [--temperature T] [--out VAR] [--checkpoint FILE.jsonl] [--background]
                             [--no-cache | --refresh] [--price in=X,out=Y[,currency=C]] [--yes] [--max-cost X]
+                            [--batch]
                    %fanout status | cancel | guard [requests=N,cost=X]
               Without --over each non-empty body line is one prompt; with --over the body is a template
               filled from each row ({column}; {it} for a list of strings). Results: a table bound to VAR
@@ -53,6 +54,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
               cost (per million tokens: --price, CHORUS_PRICES, or a built-in list); above 1,000 requests or
               $1 it asks (--yes does not); --max-cost X stops sending once X is spent. Durations: 500ms, 30s,
               2m. --checkpoint resumes. --progress: the Java twin shows progress, summary and chart too.
+              --batch hands the rows to the provider's Batch API (files of at most 50,000 requests): the same
+              table, filled when the batches end; running the cell again re-attaches to its batches (also
+              after a restart); an interrupt detaches them; %fanout cancel cancels them on the server.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
             value("over", "VAR|FILE"), value("schema", "R"), value("models", "A,B"), repeated("vary", "NAME=V1,V2"),
@@ -61,7 +65,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
             value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"),
             value("price", "in=X,out=Y"), flag("yes"), value("max-cost", "X"),
-            flag("progress"));
+            flag("progress"), flag("batch"));
     static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 2);
 
     FanOutMagic(Session session) {
@@ -73,7 +77,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 Integer concurrency, Double rps, Integer retries, Duration timeout,
                 Duration deadline, String model, String system, Integer maxTokens, Double temperature, String out,
                 Path checkpoint, boolean background, boolean noCache, boolean refresh, String price, boolean yes,
-                Double maxCost) {
+                Double maxCost, boolean batch) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             String checkpoint = o.string("checkpoint", null);
@@ -83,7 +87,8 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                     o.string("model", null), o.string("system", null), o.positiveInt("max-tokens", null),
                     o.number("temperature", null, 0, 2), o.variable("out", "results"),
                     checkpoint == null ? null : Path.of(checkpoint), o.flag("background"), o.flag("no-cache"),
-                    o.flag("refresh"), o.string("price", null), o.flag("yes"), o.positiveNumber("max-cost", null));
+                    o.flag("refresh"), o.string("price", null), o.flag("yes"), o.positiveNumber("max-cost", null),
+                    o.flag("batch"));
         }
     }
 
@@ -122,6 +127,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
             throw o.fail("unknown subcommand '" + what + "' (status, cancel or guard)");
         }
         BackgroundFanOut bg = session.background();
+        if (bg == null && what.equals("cancel") && session.batchState() != null) {
+            return cancelBatches(o, session.batchState());
+        }
         if (bg == null) {
             return Displays.text("no background fan-out: start one with %%fanout --background");
         }
@@ -324,8 +332,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
      * (requests, tokens, cost where a price is known) and, above the thresholds, asks through stdin
      * ({@code --yes} skips the question). Nothing has been sent yet.
      */
-    private void preflight(Call c, ChatClient client, FanOutJob job, ResultTable results, FanOutDisplay display,
-                           Notebook notebook, Map<String, Preflight.Price> prices) {
+    private void preflight(Call c, ChatClient client, List<ChatRequest> uncached, int cachedRows, ResultTable results,
+                           java.util.function.Consumer<String> say, Notebook notebook,
+                           Map<String, Preflight.Price> prices) {
         dev.chorus.sandbox.Sandbox embedded = session.sandbox();
         if (embedded != null && client.baseUrl().startsWith(embedded.baseUrl())) {
             return;
@@ -338,18 +347,18 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
             throw c.options().fail(e.getMessage());
         }
         Map<String, List<ChatRequest>> byModel = new java.util.LinkedHashMap<>();
-        for (ChatRequest r : job.uncachedRequests()) {
+        for (ChatRequest r : uncached) {
             byModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
         }
         if (byModel.isEmpty()) {
             // Everything is cached: the line still names the run's model.
             byModel.put(prices.keySet().iterator().next(), List.of());
         }
-        Preflight.Estimate e = Preflight.estimate(byModel, job.cachedRows(), c.maxTokens(), prices::get,
+        Preflight.Estimate e = Preflight.estimate(byModel, cachedRows, c.maxTokens(), prices::get,
                 results.schema() == null ? null : results.schema().schema().toString());
         Preflight.Price price = e.price();
-        if (display != null) {
-            display.say(e.line());
+        if (say != null) {
+            say.accept(e.line());
         }
         if (c.yes() || e.requests() == 0 || !Preflight.needsYes(e, thresholds)) {
             return;
@@ -457,6 +466,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 ? new ResultTable(c.out(), inputs.repeat(grid.variants().size()), prompts, schema,
                         gridColumns(grid, rows, model))
                 : new ResultTable(c.out(), inputs, prompts, schema);
+        if (c.batch()) {
+            return batch(c, client, template, model, rows, results, settings.cache(), notebook, bind, prices);
+        }
         FanOutDisplay display = notebook == null ? null : new FanOutDisplay(notebook, label, rows.size());
         FanOutHandle<FanOutJob.Row, FanOutJob.Answer> handle;
         FanOutJob job;
@@ -465,7 +477,8 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         } catch (RuntimeException e) {
             throw c.options().failed(e.getMessage());
         }
-        preflight(c, client, job, results, display, notebook, prices);
+        preflight(c, client, job.uncachedRequests(), job.cachedRows(), results, display == null ? null : display::say,
+                notebook, prices);
         if (display != null) {
             display.open();
         }
@@ -519,5 +532,86 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         return new Outcome(results.table(), result, schema, interrupted,
                 !interrupted ? null : stopped != null ? FanOutDisplay.stopped(stopped, result, variable)
                         : FanOutDisplay.interrupted(result, variable));
+    }
+
+    /**
+     * {@code --batch}: the rows go to the provider's Batch API through a {@link BatchJob}; the
+     * table is bound before the batches are polled and fills as each ends. An interrupt detaches.
+     */
+    private Outcome batch(Call c, ChatClient client, ChatRequest template, String model, List<FanOutJob.Row> rows,
+                          ResultTable results, ResponseCache cache, Notebook notebook, boolean bind,
+                          Map<String, Preflight.Price> prices) {
+        List<String> unused = new ArrayList<>();
+        if (c.background()) {
+            unused.add("--background");
+        }
+        for (String name : List.of("concurrency", "rps", "retries", "timeout", "deadline", "max-cost")) {
+            if (c.options().has(name)) {
+                unused.add("--" + name);
+            }
+        }
+        if (!unused.isEmpty()) {
+            throw c.options().fail(String.join(", ", unused) + (unused.size() == 1 ? " does" : " do")
+                    + " not apply to --batch (the provider runs the batch at its own pace)");
+        }
+        RowRequests requests = new RowRequests(client.baseUrl(), template, rows, results.schema(), cache, c.refresh());
+        Path state = c.checkpoint() != null ? c.checkpoint()
+                : BatchJob.defaultState(ResponseCache.defaultDir(session::getenv), client.baseUrl(), rows, requests);
+        BatchDisplay display = notebook == null ? null : new BatchDisplay(notebook, "%%fanout --batch");
+        BatchJob job = new BatchJob(client, rows, requests, results, cache, state, model, display);
+        try {
+            if (job.attached() == null) {
+                List<ChatRequest> uncached = new ArrayList<>();
+                for (FanOutJob.Row row : job.uncached()) {
+                    uncached.add(requests.request(row));
+                }
+                Map<String, Preflight.Price> batchPrices = new java.util.LinkedHashMap<>();
+                prices.forEach((m, p) -> batchPrices.put(m, p == null ? null : p.batch()));
+                preflight(c, client, uncached, rows.size() - uncached.size(), results,
+                        display == null ? null : display::say, notebook, batchPrices);
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw c.options().failed(e.getMessage());
+        }
+        if (bind && notebook != null) {
+            notebook.bind(c.out(), "tech.tablesaw.api.Table", results.table());
+        }
+        session.batchState(state);
+        BatchJob.Outcome outcome;
+        try {
+            outcome = job.run();
+        } catch (java.io.IOException | java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
+            throw c.options().failed(e.getMessage());
+        } finally {
+            if (cache != null) {
+                cache.flush();
+            }
+        }
+        if (outcome.detached()) {
+            return new Outcome(results.table(), null, results.schema(), true, "detached: " + outcome.batches().size()
+                    + (outcome.batches().size() == 1 ? " batch keeps" : " batches keep") + " running on the server; run"
+                    + " this cell again to re-attach, or %fanout cancel to cancel "
+                    + (outcome.batches().size() == 1 ? "it" : "them"));
+        }
+        if (display != null) {
+            display.say(BatchDisplay.summary(results.table()));
+        }
+        return new Outcome(results.table(), null, results.schema(), false, null);
+    }
+
+    /** {@code %fanout cancel} after a {@code --batch} run: asks the provider to cancel its batches. */
+    private DisplayData cancelBatches(Options o, Path state) {
+        ChatClient client = ClientMagic.require(session, null);
+        try {
+            List<dev.chorus.client.Batch> batches = BatchJob.cancel(client, state);
+            StringBuilder s = new StringBuilder("asked the provider to cancel " + batches.size()
+                    + (batches.size() == 1 ? " batch: " : " batches: "));
+            for (int i = 0; i < batches.size(); i++) {
+                s.append(i == 0 ? "" : ", ").append(batches.get(i).id()).append(' ').append(batches.get(i).status());
+            }
+            return Displays.text(s.append("; run the cell again to collect what they finished").toString());
+        } catch (java.io.IOException | java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
+            throw o.failed("could not cancel the batches of " + state.getFileName() + ": " + e.getMessage());
+        }
     }
 }

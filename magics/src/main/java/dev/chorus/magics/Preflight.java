@@ -42,6 +42,11 @@ final class Preflight {
      * @param source   where it came from (for the line), e.g. "built-in", "--price", "CHORUS_PRICES"
      */
     record Price(double in, double out, String currency, String source) {
+        /** The price of the provider's Batch API: half, as OpenAI and Azure charge it. */
+        Price batch() {
+            return new Price(in / 2, out / 2, currency, source + ", halved for a batch");
+        }
+
         String symbol() {
             return currency.equals("USD") ? "$" : currency.equals("EUR") ? "€" : currency.equals("RUB") ? "₽" : "";
         }

@@ -143,6 +143,29 @@ final class ResultTable {
         return schema;
     }
 
+    /** Whether the row was written. */
+    boolean filled(int index) {
+        synchronized (table) {
+            return filled[index];
+        }
+    }
+
+    /**
+     * Writes a row that never ran with a status of its own ({@code expired}, {@code cancelled}: a
+     * batch's lines its provider did not run) and why, unless it was written already.
+     */
+    void end(int index, String status, String why) {
+        synchronized (table) {
+            if (filled[index]) {
+                return;
+            }
+            filled[index] = true;
+            this.status.set(index, status);
+            error.set(index, why == null ? "" : why);
+            cached.set(index, false);
+        }
+    }
+
     /** Writes the row of {@code r} unless it was written already. */
     void fill(ItemResult<?, FanOutJob.Answer> r) {
         synchronized (table) {

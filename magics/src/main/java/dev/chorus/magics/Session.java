@@ -33,6 +33,8 @@ final class Session implements AutoCloseable {
     private String origin;
     private Sandbox sandbox;
     private BackgroundFanOut background;
+    /** The state file of the last {@code --batch} run: what {@code %fanout cancel} cancels. */
+    private java.nio.file.Path batchState;
     private ResponseCache cache;
     private boolean warming;
     private double[] confirmAbove;
@@ -76,6 +78,14 @@ final class Session implements AutoCloseable {
 
     synchronized void sandbox(Sandbox sandbox) {
         this.sandbox = sandbox;
+    }
+
+    synchronized java.nio.file.Path batchState() {
+        return batchState;
+    }
+
+    synchronized void batchState(java.nio.file.Path state) {
+        this.batchState = state;
     }
 
     synchronized BackgroundFanOut background() {

@@ -1,0 +1,380 @@
+package dev.chorus.magics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.client.Batch;
+import dev.chorus.client.BatchLine;
+import dev.chorus.client.Batches;
+import dev.chorus.client.ChatClient;
+import dev.chorus.client.ChatRequest;
+import dev.chorus.client.ChorusException;
+import dev.chorus.client.FileObject;
+import dev.chorus.client.InvalidAnswerException;
+import dev.chorus.client.fanout.ItemError;
+import dev.chorus.client.fanout.ItemResult;
+import dev.chorus.client.fanout.ItemStatus;
+import dev.chorus.client.structured.OutputSchema;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fan-out handed to the provider's Batch API ({@code %%fanout --batch}): the rows the response
+ * cache does not answer are written as request lines ({@code custom_id} = the row, and in a grid its
+ * variant), split into files of at most {@value #MAX_LINES} requests and {@value #MAX_BYTES} bytes,
+ * uploaded and run as batches; their request counts are shown as one progress display while they
+ * are polled (with backoff); each batch's output and error files are read as streams when it ends
+ * and merged into the {@link ResultTable} by {@code custom_id}: ok (checked against the schema when
+ * there is one), failed with the line's error, expired or cancelled.
+ *
+ * <p>The batch ids of each part go to a state file (the {@code --checkpoint} file, or one in the
+ * cache folder named by a digest of the cell's requests) as soon as each batch exists, so that
+ * running the cell again, also after a kernel restart, re-attaches to them instead of submitting
+ * again. An interrupt detaches: the batches keep running on the server.
+ *
+ * <p>Threading: runs on the cell's thread; the table is thread-safe.
+ */
+final class BatchJob {
+    /** Requests per input file at most (the provider's limit). */
+    static final int MAX_LINES = 50_000;
+    /** Bytes per input file at most (the provider's limit). */
+    static final long MAX_BYTES = 200L * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FIRST_POLL = Duration.ofMillis(250);
+    private static final Duration MAX_POLL = Duration.ofSeconds(15);
+
+    /** One uploaded input file and its batch. */
+    record Part(int index, int lines, String inputFileId, String batchId) {
+    }
+
+    /** How the job ended: every part merged, or detached by an interrupt. */
+    record Outcome(boolean detached, int rows, int merged, List<Batch> batches) {
+    }
+
+    private final ChatClient client;
+    private final List<FanOutJob.Row> rows;
+    private final RowRequests requests;
+    private final ResultTable table;
+    private final OutputSchema schema;
+    private final ResponseCache cache;
+    private final Path state;
+    private final String model;
+    private final BatchDisplay display;
+    /** Why a batch the provider refused ran nothing, or null. */
+    private String failure;
+
+    BatchJob(ChatClient client, List<FanOutJob.Row> rows, RowRequests requests, ResultTable table,
+             ResponseCache cache, Path state, String model, BatchDisplay display) {
+        this.client = client;
+        this.rows = List.copyOf(rows);
+        this.requests = requests;
+        this.table = table;
+        this.schema = table.schema();
+        this.cache = cache;
+        this.state = state;
+        this.model = model;
+        this.display = display;
+    }
+
+    /**
+     * The state file of a cell with no {@code --checkpoint}: in {@code dir}, named by a digest of the
+     * endpoint and every row's request (so the same cell finds it again, and another cell does not).
+     */
+    static Path defaultState(Path dir, String baseUrl, List<FanOutJob.Row> rows, RowRequests requests) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(baseUrl.getBytes(StandardCharsets.UTF_8));
+            for (FanOutJob.Row row : rows) {
+                sha.update(BatchLine.request(customId(row), requests.request(row), "-").getBytes(StandardCharsets.UTF_8));
+            }
+            return dir.resolve("batches").resolve(HexFormat.of().formatHex(sha.digest(), 0, 16) + ".json");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The custom_id of a row: its index, and in a grid its variant. */
+    static String customId(FanOutJob.Row row) {
+        return row.variant() == null ? "row-" + row.index() : "row-" + row.index() + "/" + row.variant().label();
+    }
+
+    private static int rowOf(String customId) {
+        int end = customId.indexOf('/');
+        return Integer.parseInt(customId.substring(4, end < 0 ? customId.length() : end));
+    }
+
+    /** The rows the cache answers are filled at once; the rest are what the batches hold. */
+    List<FanOutJob.Row> uncached() {
+        List<FanOutJob.Row> out = new ArrayList<>();
+        for (FanOutJob.Row row : rows) {
+            ResponseCache.Entry hit = requests.hit(row.index());
+            if (hit == null) {
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /** The parts in the state file, or null when there is none (or it names another endpoint). */
+    List<Part> attached() {
+        if (!Files.isRegularFile(state)) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(state.toFile());
+            if (!client.baseUrl().equals(n.path("base_url").asText())) {
+                return null;
+            }
+            List<Part> parts = new ArrayList<>();
+            for (JsonNode p : n.path("parts")) {
+                parts.add(new Part(p.path("index").asInt(), p.path("lines").asInt(), p.path("input_file_id").asText(null),
+                        p.path("batch_id").asText(null)));
+            }
+            return parts;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the batch state " + state + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the job: fills the cached rows, re-attaches to the batches of the state file or submits
+     * new ones, polls until every batch ended, merges each as it ends. An interrupt of the calling
+     * thread detaches (the batches keep running) and returns.
+     */
+    Outcome run() throws IOException {
+        fillCached();
+        List<Part> parts = attached();
+        boolean reattached = parts != null;
+        if (parts == null) {
+            parts = submit(uncached());
+        }
+        if (display != null && reattached) {
+            display.say("re-attached to " + parts.size() + (parts.size() == 1 ? " batch" : " batches")
+                    + " of an earlier run of this cell (" + state.getFileName() + ")");
+        }
+        Map<String, Batch> latest = new LinkedHashMap<>();
+        Map<String, Boolean> merged = new LinkedHashMap<>();
+        parts.forEach(p -> merged.put(p.batchId(), false));
+        long started = System.nanoTime();
+        Duration wait = FIRST_POLL;
+        int mergedRows = 0;
+        while (true) {
+            boolean changed = false;
+            for (Part p : parts) {
+                if (merged.get(p.batchId())) {
+                    continue;
+                }
+                Batch b = client.batches().retrieve(p.batchId());
+                Batch before = latest.put(p.batchId(), b);
+                changed |= before == null || !before.requestCounts().equals(b.requestCounts())
+                        || !before.status().equals(b.status());
+                if (b.isDone()) {
+                    mergedRows += merge(b);
+                    merged.put(p.batchId(), true);
+                }
+            }
+            if (display != null) {
+                display.show(List.copyOf(latest.values()), rows.size(), Duration.ofNanos(System.nanoTime() - started));
+            }
+            if (!merged.containsValue(false)) {
+                fillUnanswered();
+                return new Outcome(false, rows.size(), mergedRows, List.copyOf(latest.values()));
+            }
+            wait = changed ? FIRST_POLL : min(wait.multipliedBy(2), MAX_POLL);
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                return new Outcome(true, rows.size(), mergedRows, List.copyOf(latest.values()));
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void fillCached() {
+        for (FanOutJob.Row row : rows) {
+            ResponseCache.Entry e = requests.hit(row.index());
+            if (e != null) {
+                FanOutJob.Answer a = new FanOutJob.Answer(e.content(), schema == null ? null : schema.check(e.content(), null));
+                table.fill(new ItemResult<>(row.index(), row, ItemStatus.OK, a, null, Duration.ofMillis(e.latencyMs()), 0,
+                        e.promptTokens(), e.completionTokens(), null, null, 0, false, true));
+            }
+        }
+    }
+
+    /** Writes the request lines into parts, uploads each, creates its batch and records it in the state file. */
+    private List<Part> submit(List<FanOutJob.Row> todo) throws IOException {
+        List<Part> parts = new ArrayList<>();
+        if (todo.isEmpty()) {
+            return parts;
+        }
+        Path dir = Files.createTempDirectory("chorus-batch");
+        try {
+            int from = 0;
+            while (from < todo.size()) {
+                Path file = dir.resolve("part-" + parts.size() + ".jsonl");
+                int lines = 0;
+                long bytes = 0;
+                try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    while (from + lines < todo.size() && lines < MAX_LINES) {
+                        FanOutJob.Row row = todo.get(from + lines);
+                        ChatRequest r = requests.request(row);
+                        String line = BatchLine.request(customId(row), schema == null ? r : schema.request(r, false), model)
+                                + "\n";
+                        long size = line.getBytes(StandardCharsets.UTF_8).length;
+                        if (lines > 0 && bytes + size > MAX_BYTES) {
+                            break;
+                        }
+                        w.write(line);
+                        bytes += size;
+                        lines++;
+                    }
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new ChorusException("interrupted before every part was submitted", 0, null, null, false, null);
+                }
+                FileObject in = client.files().upload(file, "batch");
+                Batch b = client.batches().create(in.id(), Batches.CHAT_COMPLETIONS, "24h",
+                        Map.of("chorus_part", String.valueOf(parts.size()), "chorus_state", state.getFileName().toString()));
+                parts.add(new Part(parts.size(), lines, in.id(), b.id()));
+                save(parts);
+                Files.delete(file);
+                from += lines;
+            }
+        } finally {
+            try (var left = Files.list(dir)) {
+                for (Path p : left.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+        return parts;
+    }
+
+    private void save(List<Part> parts) throws IOException {
+        ObjectNode root = JSON.createObjectNode().put("base_url", client.baseUrl()).put("rows", rows.size());
+        ArrayNode a = root.putArray("parts");
+        for (Part p : parts) {
+            a.addObject().put("index", p.index()).put("lines", p.lines()).put("input_file_id", p.inputFileId())
+                    .put("batch_id", p.batchId());
+        }
+        Files.createDirectories(state.toAbsolutePath().getParent());
+        Path tmp = state.resolveSibling(state.getFileName() + ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+        Files.move(tmp, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Merges an ended batch's output and error files into the table; returns the rows it filled. */
+    private int merge(Batch b) throws IOException {
+        if (b.status().equals("failed")) {
+            // The provider refused the input file: nothing ran; its rows are filled when all batches ended.
+            failure = "the batch " + b.id() + " failed" + (b.errors().isEmpty() ? "" : ": " + b.errors().get(0).message()
+                    + (b.errors().get(0).line() == null ? "" : " (line " + b.errors().get(0).line() + ")"));
+            return 0;
+        }
+        return mergeFile(b.outputFileId()) + mergeFile(b.errorFileId());
+    }
+
+    /** Rows no batch wrote a line for (a batch the provider refused): failed, with the reason. */
+    private void fillUnanswered() {
+        for (FanOutJob.Row row : rows) {
+            if (!table.filled(row.index())) {
+                ChorusException e = new ChorusException(failure != null ? failure : "no line for this row in the batches' files",
+                        0, null, null, false, null);
+                table.fill(new ItemResult<>(row.index(), row, ItemStatus.FAILED, null, ItemError.of(e), Duration.ZERO, 0,
+                        0, 0, null, null, 0, false, false));
+            }
+        }
+    }
+
+    private int mergeFile(String fileId) throws IOException {
+        if (fileId == null) {
+            return 0;
+        }
+        int n = 0;
+        try (InputStream in = client.files().content(fileId);
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                BatchLine l = BatchLine.parse(line);
+                int index = rowOf(l.customId());
+                if (index < 0 || index >= rows.size()) {
+                    continue;
+                }
+                fill(rows.get(index), l);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void fill(FanOutJob.Row row, BatchLine l) {
+        if (l.expired()) {
+            table.end(row.index(), "expired", l.error());
+            return;
+        }
+        if (l.cancelled()) {
+            table.end(row.index(), "cancelled", l.error());
+            return;
+        }
+        if (!l.ok()) {
+            ChorusException e = new ChorusException("HTTP " + l.status() + (l.error() == null ? "" : ": " + l.error()),
+                    l.status(), null, l.error(), false, null);
+            table.fill(new ItemResult<>(row.index(), row, ItemStatus.FAILED, null, ItemError.of(e), Duration.ZERO, 1, 0, 0,
+                    null, null, 0, false, false));
+            return;
+        }
+        String text = l.completion().content();
+        long pt = l.completion().usage() == null ? 0 : l.completion().usage().promptTokens();
+        long ct = l.completion().usage() == null ? 0 : l.completion().usage().completionTokens();
+        FanOutJob.Answer a;
+        if (schema != null) {
+            try {
+                a = new FanOutJob.Answer(text, schema.check(text, l.completion().requestId()));
+            } catch (InvalidAnswerException e) {
+                table.fill(new ItemResult<>(row.index(), row, ItemStatus.INVALID, null, ItemError.of(e), Duration.ZERO, 1,
+                        pt, ct, null, null, 0, false, false));
+                return;
+            }
+        } else {
+            a = new FanOutJob.Answer(text, null);
+        }
+        table.fill(new ItemResult<>(row.index(), row, ItemStatus.OK, a, null, Duration.ZERO, 1, pt, ct, null, null, 0,
+                false, false));
+        if (cache != null && requests.key(row.index()) != null) {
+            cache.put(requests.key(row.index()), new ResponseCache.Entry(text, pt, ct, 0));
+        }
+    }
+
+    /** Asks the provider to cancel every batch of the state file; returns their statuses after the ask. */
+    static List<Batch> cancel(ChatClient client, Path state) throws IOException {
+        JsonNode n = JSON.readTree(state.toFile());
+        List<Batch> out = new ArrayList<>();
+        for (JsonNode p : n.path("parts")) {
+            out.add(client.batches().cancel(p.path("batch_id").asText()));
+        }
+        return out;
+    }
+}
