@@ -76,11 +76,21 @@ final class BatchJob {
     private final Path state;
     private final String model;
     private final BatchDisplay display;
+    private final int maxLines;
+    private final long maxBytes;
     /** Why a batch the provider refused ran nothing, or null. */
     private String failure;
 
     BatchJob(ChatClient client, List<FanOutJob.Row> rows, RowRequests requests, ResultTable table,
              ResponseCache cache, Path state, String model, BatchDisplay display) {
+        this(client, rows, requests, table, cache, state, model, display, MAX_LINES, MAX_BYTES);
+    }
+
+    /** With other limits per input file (for tests). */
+    BatchJob(ChatClient client, List<FanOutJob.Row> rows, RowRequests requests, ResultTable table,
+             ResponseCache cache, Path state, String model, BatchDisplay display, int maxLines, long maxBytes) {
+        this.maxLines = maxLines;
+        this.maxBytes = maxBytes;
         this.client = client;
         this.rows = List.copyOf(rows);
         this.requests = requests;
@@ -117,6 +127,11 @@ final class BatchJob {
     private static int rowOf(String customId) {
         int end = customId.indexOf('/');
         return Integer.parseInt(customId.substring(4, end < 0 ? customId.length() : end));
+    }
+
+    /** The table this job fills. */
+    ResultTable table() {
+        return table;
     }
 
     /** The rows the cache answers are filled at once; the rest are what the batches hold. */
@@ -234,13 +249,13 @@ final class BatchJob {
                 int lines = 0;
                 long bytes = 0;
                 try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                    while (from + lines < todo.size() && lines < MAX_LINES) {
+                    while (from + lines < todo.size() && lines < maxLines) {
                         FanOutJob.Row row = todo.get(from + lines);
                         ChatRequest r = requests.request(row);
                         String line = BatchLine.request(customId(row), schema == null ? r : schema.request(r, false), model)
                                 + "\n";
                         long size = line.getBytes(StandardCharsets.UTF_8).length;
-                        if (lines > 0 && bytes + size > MAX_BYTES) {
+                        if (lines > 0 && bytes + size > maxBytes) {
                             break;
                         }
                         w.write(line);

@@ -1,0 +1,115 @@
+package dev.chorus.magics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chorus.client.ChatClient;
+import dev.chorus.client.ChatRequest;
+import dev.chorus.sandbox.Behavior;
+import dev.chorus.sandbox.Sandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+/** {@link BatchJob} against the sandbox: the split of the input at its limits, the merge, the state file. */
+@Timeout(120)
+class BatchJobTest {
+    @TempDir
+    Path dir;
+    private Sandbox sandbox;
+    private ChatClient client;
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private BatchJob job(int n, Path state, int maxLines, long maxBytes) {
+        if (sandbox == null) {
+            sandbox = Sandbox.start(Behavior.builder().batchRate(1_000_000).build());
+            client = ChatClient.builder().baseUrl(sandbox.baseUrl()).apiKey("sk-test").model("default").build();
+        }
+        List<String> prompts = IntStream.range(0, n).mapToObj(i -> "p" + i).toList();
+        List<FanOutJob.Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new FanOutJob.Row(i, Map.of("it", prompts.get(i)), prompts.get(i)));
+        }
+        ChatRequest template = ChatRequest.builder().model("default").user("-").maxTokens(4).build();
+        RowRequests requests = new RowRequests(client.baseUrl(), template, rows, null, null, false);
+        ResultTable table = new ResultTable("r", Inputs.of(prompts, "xs"), prompts);
+        return new BatchJob(client, rows, requests, table, null, state, "default", null, maxLines, maxBytes);
+    }
+
+    private static int parts(Path state) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.toFile()).path("parts").size();
+    }
+
+    @Test
+    void theInputIsSplitAtTheLineLimitAndEveryRowComesBackOnce() throws Exception {
+        Path state = dir.resolve("state.json");
+        BatchJob job = job(23, state, 10, Long.MAX_VALUE);
+        BatchJob.Outcome outcome = job.run();
+        assertFalse(outcome.detached());
+        assertEquals(3, outcome.batches().size(), "23 rows in files of 10: 10, 10, 3");
+        assertEquals(List.of(10, 10, 3), outcome.batches().stream().map(b -> b.requestCounts().total()).toList());
+        assertEquals(3, parts(state));
+        assertEquals(23, outcome.merged());
+        Table t = job.table().table();
+        assertEquals(23, t.stringColumn("status").countOccurrences("ok"));
+        assertEquals(23, new HashSet<>(t.stringColumn("answer").asList()).size());
+        assertEquals("Echo: p17", t.stringColumn("answer").get(17));
+    }
+
+    @Test
+    void theInputIsSplitAtTheByteLimit() throws Exception {
+        // Each line is about 150 bytes: 400 bytes hold two.
+        BatchJob job = job(9, dir.resolve("state.json"), 1000, 400);
+        BatchJob.Outcome outcome = job.run();
+        assertEquals(List.of(2, 2, 2, 2, 1), outcome.batches().stream().map(b -> b.requestCounts().total()).toList());
+        assertEquals(9, job.table().table().stringColumn("status").countOccurrences("ok"));
+    }
+
+    @Test
+    void fiftyThousandAndOneRowsMakeTwoBatches() throws Exception {
+        Path state = dir.resolve("big.json");
+        BatchJob job = job(BatchJob.MAX_LINES + 1, state, BatchJob.MAX_LINES, BatchJob.MAX_BYTES);
+        BatchJob.Outcome outcome = job.run();
+        assertEquals(List.of(50_000, 1), outcome.batches().stream().map(b -> b.requestCounts().total()).toList());
+        assertEquals(BatchJob.MAX_LINES + 1, job.table().table().stringColumn("status").countOccurrences("ok"));
+    }
+
+    @Test
+    void aSecondRunReattachesToTheBatchesOfItsStateFile() throws Exception {
+        Path state = dir.resolve("again.json");
+        BatchJob first = job(5, state, 10, Long.MAX_VALUE);
+        first.run();
+        assertTrue(Files.isRegularFile(state));
+        List<BatchJob.Part> parts = first.attached();
+        assertEquals(1, parts.size());
+        assertEquals(5, parts.get(0).lines());
+        // A new job with the same state file (a kernel restarted) submits nothing and fills its table from the batch.
+        BatchJob second = job(5, state, 10, Long.MAX_VALUE);
+        BatchJob.Outcome outcome = second.run();
+        assertEquals(List.of(parts.get(0).batchId()), outcome.batches().stream().map(b -> b.id()).toList());
+        assertEquals(1, client.batches().list(100, null).data().size(), "nothing submitted twice");
+        assertEquals(5, second.table().table().stringColumn("status").countOccurrences("ok"));
+        // A state file of another endpoint is not this run's.
+        Files.writeString(state, Files.readString(state).replace(client.baseUrl(), "http://elsewhere/v1"));
+        assertEquals(null, second.attached());
+    }
+}
