@@ -44,7 +44,8 @@ def screenshots(driver, name, cells):
 
 
 def fanout_cell(cells):
-    found = [c for c in cells if c["source"].startswith("%%fanout")]
+    """The quickstart's fan-out over the 200-row table."""
+    found = [c for c in cells if c["source"].startswith("%%fanout --over rows")]
     assert len(found) == 1, [c["source"][:40] for c in cells]
     return found[0]
 

@@ -40,7 +40,7 @@ public record BatchLine(String customId, int status, ChatCompletion completion, 
 
     /**
      * The input line for {@code request} under {@code customId}: a POST of the chat request (with
-     * {@code model} when the request names none) to {@link Batches#CHAT_COMPLETIONS}, without a newline.
+     * {@code model} when the request names none) to {@link BatchApi#CHAT_COMPLETIONS}, without a newline.
      */
     public static String request(String customId, ChatRequest request, String model) {
         Objects.requireNonNull(customId, "customId");
@@ -48,7 +48,7 @@ public record BatchLine(String customId, int status, ChatCompletion completion, 
                 StandardCharsets.UTF_8);
         try {
             return "{\"custom_id\":" + MAPPER.writeValueAsString(customId) + ",\"method\":\"POST\",\"url\":\""
-                    + Batches.CHAT_COMPLETIONS + "\",\"body\":" + body + "}";
+                    + BatchApi.CHAT_COMPLETIONS + "\",\"body\":" + body + "}";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -59,8 +59,8 @@ public final class ChatClient implements AutoCloseable {
     private final Completions completions = new Completions();
     private final Models models = new Models();
     private final Calls calls;
-    private final Files files;
-    private final Batches batches;
+    private final FileApi files;
+    private final BatchApi batches;
     private final HttpUrl completionsUrl;
     private final String completionsCall;
 
@@ -108,8 +108,8 @@ public final class ChatClient implements AutoCloseable {
         this.http = chat.build();
         this.transport = new Transport(http, b.sleeper, b.clock, b.maxRetries, b.maxConcurrentRequests);
         this.calls = new Calls(baseUrl, transport);
-        this.files = new Files(calls);
-        this.batches = new Batches(calls);
+        this.files = new FileApi(calls);
+        this.batches = new BatchApi(calls);
         this.completionsUrl = endpoint("chat/completions");
         this.completionsCall = "POST " + completionsUrl.encodedPath();
     }
@@ -129,12 +129,12 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** The files resource: {@code client.files().upload(path, "batch")}, a batch's input and output. */
-    public Files files() {
+    public FileApi files() {
         return files;
     }
 
     /** The batches resource: {@code client.batches().create(fileId, "/v1/chat/completions", "24h", Map.of())}. */
-    public Batches batches() {
+    public BatchApi batches() {
         return batches;
     }
 

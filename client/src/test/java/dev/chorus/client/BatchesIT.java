@@ -107,7 +107,7 @@ class BatchesIT {
         assertTrue(in.bytes() > 50 * 100, in.toString());
         assertEquals(in, client.files().retrieve(in.id()));
 
-        Batch b = client.batches().create(in.id(), Batches.CHAT_COMPLETIONS, "24h", Map.of("cell", "t1"));
+        Batch b = client.batches().create(in.id(), BatchApi.CHAT_COMPLETIONS, "24h", Map.of("cell", "t1"));
         assertEquals("validating", b.status());
         assertEquals(Map.of("cell", "t1"), b.metadata());
         assertEquals(in.id(), b.inputFileId());
@@ -148,7 +148,7 @@ class BatchesIT {
         lines.set(1, "not json");
         lines.set(3, lines.get(0)); // a second row-0
         Files.write(f, lines);
-        Batch b = client.batches().create(client.files().upload(f, "batch").id(), Batches.CHAT_COMPLETIONS, "24h",
+        Batch b = client.batches().create(client.files().upload(f, "batch").id(), BatchApi.CHAT_COMPLETIONS, "24h",
                 Map.of());
         Batch failed = until(b.id(), "failed", Duration.ofSeconds(5));
         assertEquals(List.of(2, 4), failed.errors().stream().map(Batch.Error::line).toList());
@@ -160,7 +160,7 @@ class BatchesIT {
     void pastItsWindowABatchExpiresAndEveryLineIsInOneOfItsTwoFiles() throws Exception {
         start(Behavior.builder().batchRate(20).build());
         Batch b = client.batches().create(client.files().upload(requests(60), "batch").id(),
-                Batches.CHAT_COMPLETIONS, "1s", Map.of());
+                BatchApi.CHAT_COMPLETIONS, "1s", Map.of());
         Batch expired = until(b.id(), "expired", Duration.ofSeconds(10));
         List<JsonNode> ok = lines(expired.outputFileId());
         List<JsonNode> failed = lines(expired.errorFileId());
@@ -177,7 +177,7 @@ class BatchesIT {
     void aCancelledBatchGoesThroughCancellingAndAccountsForEveryLine() throws Exception {
         start(Behavior.builder().batchRate(20).build());
         Batch b = client.batches().create(client.files().upload(requests(100), "batch").id(),
-                Batches.CHAT_COMPLETIONS, "24h", Map.of());
+                BatchApi.CHAT_COMPLETIONS, "24h", Map.of());
         until(b.id(), "in_progress", Duration.ofSeconds(5));
         Batch cancelling = client.batches().cancel(b.id());
         assertTrue(cancelling.status().equals("cancelling") || cancelling.status().equals("cancelled"), cancelling.status());
@@ -194,7 +194,7 @@ class BatchesIT {
         start(Behavior.builder().batchRate(5000).failRate(0.3).faults(Fault.RATE_LIMIT_429, Fault.SERVER_500).seed(3)
                 .build());
         Batch b = client.batches().create(client.files().upload(requests(200), "batch").id(),
-                Batches.CHAT_COMPLETIONS, "24h", Map.of());
+                BatchApi.CHAT_COMPLETIONS, "24h", Map.of());
         Batch done = until(b.id(), "completed", Duration.ofSeconds(10));
         List<JsonNode> ok = lines(done.outputFileId());
         List<JsonNode> failed = lines(done.errorFileId());
@@ -211,7 +211,7 @@ class BatchesIT {
         String file = client.files().upload(requests(1), "batch").id();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            created.add(client.batches().create(file, Batches.CHAT_COMPLETIONS, "24h", Map.of()).id());
+            created.add(client.batches().create(file, BatchApi.CHAT_COMPLETIONS, "24h", Map.of()).id());
         }
         BatchPage first = client.batches().list(2, null);
         assertEquals(List.of(created.get(4), created.get(3)), first.data().stream().map(Batch::id).toList());
@@ -225,12 +225,12 @@ class BatchesIT {
     void refusalsAreOneClearError() throws Exception {
         start(Behavior.DEFAULT);
         ChorusException noFile = assertThrows(ChorusException.class,
-                () -> client.batches().create("file-nope", Batches.CHAT_COMPLETIONS, "24h", Map.of()));
+                () -> client.batches().create("file-nope", BatchApi.CHAT_COMPLETIONS, "24h", Map.of()));
         assertEquals(400, noFile.status());
         assertTrue(noFile.getMessage().contains("No file with id 'file-nope'"), noFile.getMessage());
         String notForBatch = client.files().upload(requests(1), "fine-tune").id();
         ChorusException purpose = assertThrows(ChorusException.class,
-                () -> client.batches().create(notForBatch, Batches.CHAT_COMPLETIONS, "24h", Map.of()));
+                () -> client.batches().create(notForBatch, BatchApi.CHAT_COMPLETIONS, "24h", Map.of()));
         assertTrue(purpose.getMessage().contains("purpose 'fine-tune'"), purpose.getMessage());
         assertThrows(IllegalArgumentException.class, () -> client.files().upload(dir.resolve("missing.jsonl"), "batch"));
         try (ChatClient anonymous = ChatClient.builder().baseUrl(sandbox.baseUrl()).build()) {

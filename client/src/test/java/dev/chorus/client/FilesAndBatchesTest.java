@@ -108,7 +108,7 @@ class FilesAndBatchesTest {
     @Test
     void createsRetrievesCancelsAndListsBatches() throws Exception {
         server.enqueue(json(BATCH));
-        Batch b = client.batches().create("file-1", Batches.CHAT_COMPLETIONS, "24h", Map.of("cell", "c1"));
+        Batch b = client.batches().create("file-1", BatchApi.CHAT_COMPLETIONS, "24h", Map.of("cell", "c1"));
         assertEquals("batch_1", b.id());
         assertEquals("in_progress", b.status());
         assertEquals(new Batch.RequestCounts(3, 1, 1), b.requestCounts());

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.client.Batch;
 import dev.chorus.client.BatchLine;
-import dev.chorus.client.Batches;
+import dev.chorus.client.BatchApi;
 import dev.chorus.client.ChatClient;
 import dev.chorus.client.ChatRequest;
 import dev.chorus.client.ChorusException;
@@ -267,7 +267,7 @@ final class BatchJob {
                     throw new ChorusException("interrupted before every part was submitted", 0, null, null, false, null);
                 }
                 FileObject in = client.files().upload(file, "batch");
-                Batch b = client.batches().create(in.id(), Batches.CHAT_COMPLETIONS, "24h",
+                Batch b = client.batches().create(in.id(), BatchApi.CHAT_COMPLETIONS, "24h",
                         Map.of("chorus_part", String.valueOf(parts.size()), "chorus_state", state.getFileName().toString()));
                 parts.add(new Part(parts.size(), lines, in.id(), b.id()));
                 save(parts);

@@ -143,6 +143,14 @@ final class ResultTable {
         return schema;
     }
 
+    /**
+     * An error as a row shows it: without the call every row made ({@code POST /v1/chat/completions
+     * failed: }), which says nothing about this row.
+     */
+    static String brief(String message) {
+        return message == null ? null : message.replaceFirst("^[A-Z]+ /\\S* failed: ", "");
+    }
+
     /** Whether the row was written. */
     boolean filled(int index) {
         synchronized (table) {
@@ -190,7 +198,7 @@ final class ResultTable {
                     raw.set(i, invalid.raw());
                 }
             } else if (r.error() != null) {
-                error.set(i, r.error().message());
+                error.set(i, brief(r.error().message()));
             }
             if (r.cached()) {
                 // Sent nothing now: the latency of the request that produced the answer.

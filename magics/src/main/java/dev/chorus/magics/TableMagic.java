@@ -135,7 +135,7 @@ final class TableMagic extends ChorusMagic implements LineMagic<Object, BaseKern
         if (export != null) {
             exported = export(o, t, Path.of(export));
         }
-        DisplayData d = TableRenderer.display(t, limit);
+        DisplayData d = TableRenderer.display(t, limit, o.has("columns"));
         if (exported != null) {
             d.putText(d.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN) + "\n" + exported);
             d.putHTML(d.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_HTML)

@@ -37,20 +37,42 @@ final class TableRenderer {
         renderer.createRegistration(Table.class)
                 .preferring("text/html")
                 .supporting("text/plain")
-                .register((table, context) -> {
-                    DisplayData out = context.getOutputContainer();
-                    out.putHTML(html(table, DEFAULT_MAX_ROWS));
-                    out.putText(text(table, DEFAULT_MAX_ROWS));
-                });
+                .register((table, context) -> context.getOutputContainer().assign(display(table, DEFAULT_MAX_ROWS)));
     }
 
     /** Both representations, capped at {@code maxRows}. */
     public static DisplayData display(Table table, int maxRows) {
+        return display(table, maxRows, false);
+    }
+
+    /** Both representations; {@code allColumns} shows the timeline's columns too (see {@link #shown}). */
+    static DisplayData display(Table table, int maxRows, boolean allColumns) {
+        Table t = shown(table, allColumns);
         DisplayData d = new DisplayData();
-        d.putText(text(table, maxRows));
-        d.putHTML(html(table, maxRows));
+        d.putText(text(t, maxRows));
+        d.putHTML(html(t, maxRows));
         return d;
     }
+
+    /**
+     * The columns a display shows: all but {@code start_ms} and {@code end_ms} of a fan-out's result
+     * (the timeline's data, drawn by its chart; they would make the table too wide to read), unless
+     * {@code allColumns}. The title then says they are left out.
+     */
+    static Table shown(Table table, boolean allColumns) {
+        List<String> names = table.columnNames();
+        if (allColumns || !names.contains(START) || !names.contains(END)) {
+            return table;
+        }
+        Table t = table.rejectColumns(START, END);
+        t.setName((table.name() == null || table.name().isBlank() ? "table" : table.name()) + HIDDEN);
+        return t;
+    }
+
+    private static final String START = "start_ms";
+    private static final String END = "end_ms";
+    /** Said in the title of a table shown without the timeline's columns. */
+    static final String HIDDEN = " (start_ms, end_ms not shown)";
 
     /** The rows shown for a cap: all when they fit, else the first and last ones with a gap. */
     static List<Integer> shownRows(int rowCount, int maxRows) {
@@ -253,6 +275,10 @@ final class TableRenderer {
 
     private static String title(Table table) {
         String name = table.name() == null || table.name().isBlank() ? "table" : table.name();
+        if (name.endsWith(HIDDEN)) {
+            return String.format(Locale.ROOT, "%s: %d rows × %d columns%s", name.substring(0, name.length() - HIDDEN.length()),
+                    table.rowCount(), table.columnCount() + 2, HIDDEN);
+        }
         return String.format(Locale.ROOT, "%s: %d rows × %d columns", name, table.rowCount(), table.columnCount());
     }
 

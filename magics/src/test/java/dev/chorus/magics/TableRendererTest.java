@@ -48,6 +48,20 @@ class TableRendererTest {
     }
 
     @Test
+    void aFanOutResultIsShownWithoutTheTimelinesColumnsUnlessAsked() {
+        Table t = Table.create("results", StringColumn.create("answer", "a"), tech.tablesaw.api.LongColumn.create("start_ms", new long[] {1}),
+                tech.tablesaw.api.LongColumn.create("end_ms", new long[] {2}));
+        String html = (String) TableRenderer.display(t, 10).getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_HTML);
+        assertTrue(html.contains("results: 1 rows × 3 columns (start_ms, end_ms not shown)"), html);
+        assertFalse(html.contains(">start_<wbr>ms<"), html);
+        String all = (String) TableRenderer.display(t, 10, true).getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_HTML);
+        assertTrue(all.contains(">start_<wbr>ms<") && all.contains("results: 1 rows × 3 columns</div>"), all);
+        assertEquals(3, t.columnCount(), "the data keeps them");
+        assertEquals("503 Service Unavailable: busy", ResultTable.brief("POST /v1/chat/completions failed: 503 Service Unavailable: busy"));
+        assertEquals("timed out", ResultTable.brief("timed out"));
+    }
+
+    @Test
     void rowCapShowsFirstAndLastRows() {
         Table t = table(100);
         String html = TableRenderer.html(t, 10);

@@ -15,14 +15,14 @@ import okhttp3.RequestBody;
  * cancelled on interrupt as chat calls are; a failure is a {@link ChorusException} naming the call.
  * Thread-safe.
  */
-public final class Batches {
+public final class BatchApi {
     /** The endpoint a batch of chat completions names. */
     public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
     private static final MediaType JSON = MediaType.get("application/json");
 
     private final Calls calls;
 
-    Batches(Calls calls) {
+    BatchApi(Calls calls) {
         this.calls = calls;
     }
 

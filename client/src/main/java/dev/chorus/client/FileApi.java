@@ -21,12 +21,12 @@ import okhttp3.ResponseBody;
  * on interrupt as chat calls are; a failure is a {@link ChorusException} naming the call.
  * Thread-safe.
  */
-public final class Files {
+public final class FileApi {
     private static final MediaType JSONL = MediaType.get("application/jsonl");
 
     private final Calls calls;
 
-    Files(Calls calls) {
+    FileApi(Calls calls) {
         this.calls = calls;
     }
 
