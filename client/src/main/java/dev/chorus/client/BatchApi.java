@@ -1,13 +1,9 @@
 package dev.chorus.client;
 
 import dev.chorus.client.internal.Json;
-import dev.chorus.client.internal.Transport;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * {@code client.batches()}: hands a JSONL file of requests to the provider's Batch API
@@ -18,7 +14,6 @@ import okhttp3.RequestBody;
 public final class BatchApi {
     /** The endpoint a batch of chat completions names. */
     public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
-    private static final MediaType JSON = MediaType.get("application/json");
 
     private final Calls calls;
 
@@ -34,32 +29,18 @@ public final class BatchApi {
         Objects.requireNonNull(inputFileId, "inputFileId");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(completionWindow, "completionWindow");
-        HttpUrl url = calls.endpoint("batches");
-        String call = "POST " + url.encodedPath();
-        byte[] body = Json.batchRequest(inputFileId, endpoint, completionWindow, metadata);
-        Request http = calls.request(url, RequestOptions.DEFAULT, "application/json")
-                .post(RequestBody.create(body, JSON)).build();
-        Transport.Reply r = calls.send(call, http, RequestOptions.DEFAULT);
-        return Json.batch(call, r.body(), r.requestId());
+        return calls.json("POST", calls.endpoint("batches"),
+                Json.batchRequest(inputFileId, endpoint, completionWindow, metadata), Json::batch);
     }
 
     /** {@code GET /batches/{id}}: its status and request counts now. */
     public Batch retrieve(String batchId) {
-        HttpUrl url = batchUrl(batchId, null);
-        String call = "GET " + url.encodedPath();
-        Transport.Reply r = calls.send(call, calls.request(url, RequestOptions.DEFAULT, "application/json").get().build(),
-                RequestOptions.DEFAULT);
-        return Json.batch(call, r.body(), r.requestId());
+        return calls.json("GET", batchUrl(batchId, null), null, Json::batch);
     }
 
     /** {@code POST /batches/{id}/cancel}: asks the provider to stop it ({@code cancelling}, then {@code cancelled}). */
     public Batch cancel(String batchId) {
-        HttpUrl url = batchUrl(batchId, "cancel");
-        String call = "POST " + url.encodedPath();
-        Request http = calls.request(url, RequestOptions.DEFAULT, "application/json")
-                .post(RequestBody.create(new byte[0], JSON)).build();
-        Transport.Reply r = calls.send(call, http, RequestOptions.DEFAULT);
-        return Json.batch(call, r.body(), r.requestId());
+        return calls.json("POST", batchUrl(batchId, "cancel"), new byte[0], Json::batch);
     }
 
     /** {@code GET /batches?limit=N[&after=ID]}: a page of batches, newest first. */
@@ -71,11 +52,7 @@ public final class BatchApi {
         if (after != null) {
             b.addQueryParameter("after", after);
         }
-        HttpUrl url = b.build();
-        String call = "GET " + url.encodedPath();
-        Transport.Reply r = calls.send(call, calls.request(url, RequestOptions.DEFAULT, "application/json").get().build(),
-                RequestOptions.DEFAULT);
-        return Json.batches(call, r.body(), r.requestId());
+        return calls.json("GET", b.build(), null, Json::batches);
     }
 
     private HttpUrl batchUrl(String batchId, String then) {

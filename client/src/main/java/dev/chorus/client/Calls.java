@@ -41,6 +41,26 @@ final class Calls {
         return r;
     }
 
+    /** Reads a successful answer's body; {@code call} names it in errors. */
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(String call, byte[] body, String requestId);
+    }
+
+    /**
+     * {@code method url} with {@code body} (null for GET and DELETE) as JSON, answered as JSON and
+     * read with {@code reader}: the shape of every files and batches call but the upload and the content.
+     */
+    <T> T json(String method, HttpUrl url, byte[] body, Reader<T> reader) {
+        String call = method + " " + url.encodedPath();
+        okhttp3.RequestBody b = body == null ? null : okhttp3.RequestBody.create(body, JSON_TYPE);
+        Request http = request(url, RequestOptions.DEFAULT, "application/json").method(method, b).build();
+        Transport.Reply r = send(call, http, RequestOptions.DEFAULT);
+        return reader.read(call, r.body(), r.requestId());
+    }
+
+    private static final okhttp3.MediaType JSON_TYPE = okhttp3.MediaType.get("application/json");
+
     /** Sends {@code request} (retried as every call is) and waits for its whole answer. */
     Transport.Reply send(String call, Request request, RequestOptions options) {
         return await(transport.executeOnCaller(call, request, options, false, null), call);

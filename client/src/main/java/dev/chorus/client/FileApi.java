@@ -57,11 +57,7 @@ public final class FileApi {
 
     /** {@code GET /files/{id}}: the file's metadata. */
     public FileObject retrieve(String fileId) {
-        HttpUrl url = fileUrl(fileId, null);
-        String call = "GET " + url.encodedPath();
-        Transport.Reply r = calls.send(call, calls.request(url, RequestOptions.DEFAULT, "application/json").get().build(),
-                RequestOptions.DEFAULT);
-        return Json.file(call, r.body(), r.requestId());
+        return calls.json("GET", fileUrl(fileId, null), null, Json::file);
     }
 
     /**
@@ -100,11 +96,7 @@ public final class FileApi {
 
     /** {@code DELETE /files/{id}}: whether the endpoint deleted it. */
     public boolean delete(String fileId) {
-        HttpUrl url = fileUrl(fileId, null);
-        String call = "DELETE " + url.encodedPath();
-        Transport.Reply r = calls.send(call, calls.request(url, RequestOptions.DEFAULT, "application/json").delete().build(),
-                RequestOptions.DEFAULT);
-        return Json.deleted(call, r.body(), r.requestId());
+        return calls.json("DELETE", fileUrl(fileId, null), null, Json::deleted);
     }
 
     private HttpUrl fileUrl(String fileId, String then) {
