@@ -185,15 +185,20 @@ final class FanOutJob {
         return n;
     }
 
-    /** The requests the run will send: one per row not answered by the cache, as sent (the schema's format aside). */
-    List<ChatRequest> uncachedRequests() {
-        List<ChatRequest> out = new ArrayList<>();
+    /** The rows the run will send: those the cache does not answer. */
+    List<Row> uncachedRows() {
+        List<Row> out = new ArrayList<>();
         for (Row row : rows) {
             if (requests.hit(row.index()) == null) {
-                out.add(requests.request(row));
+                out.add(row);
             }
         }
         return out;
+    }
+
+    /** Each row's request and cache key. */
+    RowRequests requests() {
+        return requests;
     }
 
     /** Writes the answers still queued for the cache (call when the run has ended). */

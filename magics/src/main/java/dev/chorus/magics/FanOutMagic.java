@@ -332,9 +332,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
      * (requests, tokens, cost where a price is known) and, above the thresholds, asks through stdin
      * ({@code --yes} skips the question). Nothing has been sent yet.
      */
-    private void preflight(Call c, ChatClient client, List<ChatRequest> uncached, int cachedRows, ResultTable results,
-                           java.util.function.Consumer<String> say, Notebook notebook,
-                           Map<String, Preflight.Price> prices) {
+    private void preflight(Call c, ChatClient client, List<FanOutJob.Row> uncached, RowRequests requests, String model,
+                           int cachedRows, ResultTable results, java.util.function.Consumer<String> say,
+                           Notebook notebook, Map<String, Preflight.Price> prices) {
         dev.chorus.sandbox.Sandbox embedded = session.sandbox();
         if (embedded != null && client.baseUrl().startsWith(embedded.baseUrl())) {
             return;
@@ -346,10 +346,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         } catch (IllegalArgumentException e) {
             throw c.options().fail(e.getMessage());
         }
-        Map<String, List<ChatRequest>> byModel = new java.util.LinkedHashMap<>();
-        for (ChatRequest r : uncached) {
-            byModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
-        }
+        Map<String, List<ChatRequest>> byModel = byModel(uncached, requests, model);
         if (byModel.isEmpty()) {
             // Everything is cached: the line still names the run's model.
             byModel.put(prices.keySet().iterator().next(), List.of());
@@ -477,8 +474,8 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         } catch (RuntimeException e) {
             throw c.options().failed(e.getMessage());
         }
-        preflight(c, client, job.uncachedRequests(), job.cachedRows(), results, display == null ? null : display::say,
-                notebook, prices);
+        preflight(c, client, job.uncachedRows(), job.requests(), model, job.cachedRows(), results,
+                display == null ? null : display::say, notebook, prices);
         if (display != null) {
             display.open();
         }
@@ -561,13 +558,10 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         BatchJob job = new BatchJob(client, rows, requests, results, cache, state, model, display);
         try {
             if (job.attached() == null) {
-                List<ChatRequest> uncached = new ArrayList<>();
-                for (FanOutJob.Row row : job.uncached()) {
-                    uncached.add(requests.request(row));
-                }
+                List<FanOutJob.Row> uncached = job.uncached();
                 Map<String, Preflight.Price> batchPrices = new java.util.LinkedHashMap<>();
                 prices.forEach((m, p) -> batchPrices.put(m, p == null ? null : p.batch()));
-                preflight(c, client, uncached, rows.size() - uncached.size(), results,
+                preflight(c, client, uncached, requests, model, rows.size() - uncached.size(), results,
                         display == null ? null : display::say, notebook, batchPrices);
             }
         } catch (java.io.UncheckedIOException e) {
@@ -613,5 +607,30 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         } catch (java.io.IOException | java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
             throw o.failed("could not cancel the batches of " + state.getFileName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The requests of {@code rows} grouped by model, each group a view that builds a row's request
+     * when it is read: a million rows are counted without a million requests held at once.
+     */
+    static Map<String, List<ChatRequest>> byModel(List<FanOutJob.Row> rows, RowRequests requests, String model) {
+        Map<String, List<FanOutJob.Row>> groups = new java.util.LinkedHashMap<>();
+        for (FanOutJob.Row row : rows) {
+            String m = row.variant() == null || row.variant().model() == null ? model : row.variant().model();
+            groups.computeIfAbsent(m, k -> new ArrayList<>()).add(row);
+        }
+        Map<String, List<ChatRequest>> out = new java.util.LinkedHashMap<>();
+        groups.forEach((m, group) -> out.put(m, new java.util.AbstractList<>() {
+            @Override
+            public ChatRequest get(int i) {
+                return requests.request(group.get(i));
+            }
+
+            @Override
+            public int size() {
+                return group.size();
+            }
+        }));
+        return out;
     }
 }
