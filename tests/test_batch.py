@@ -49,6 +49,9 @@ def test_options_that_do_not_apply_to_a_batch_are_one_line(kernel):
     assert reply["content"]["evalue"] == ("Failed to process '%%fanout --over xs --batch --concurrency 4 --background':"
                                           " --background, --concurrency do not apply to --batch (the provider runs"
                                           " the batch at its own pace)")
+    reply, _ = kernel.execute("%%fanout --over xs --retry-failed\n{it}")
+    assert reply["content"]["evalue"].endswith("--retry-failed resubmits a --batch run's failed rows (a realtime run"
+                                               " retries with --retries)"), reply["content"]["evalue"]
 
 
 def test_an_interrupt_detaches_and_the_cell_run_again_collects_the_rows(kernel):

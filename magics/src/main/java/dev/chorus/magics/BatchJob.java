@@ -78,6 +78,7 @@ final class BatchJob {
     private final BatchDisplay display;
     private final int maxLines;
     private final long maxBytes;
+    private boolean retryFailed;
     /** Why a batch the provider refused ran nothing, or null. */
     private String failure;
 
@@ -129,6 +130,12 @@ final class BatchJob {
         return Integer.parseInt(customId.substring(4, end < 0 ? customId.length() : end));
     }
 
+    /** Once the batches ended, submit the rows that failed or expired once more and merge their lines. */
+    BatchJob retryFailed(boolean retry) {
+        this.retryFailed = retry;
+        return this;
+    }
+
     /** The table this job fills. */
     ResultTable table() {
         return table;
@@ -177,7 +184,7 @@ final class BatchJob {
         List<Part> parts = attached();
         boolean reattached = parts != null;
         if (parts == null) {
-            parts = submit(uncached());
+            parts = submit(uncached(), List.of());
         }
         if (display != null && reattached) {
             display.say("re-attached to " + parts.size() + (parts.size() == 1 ? " batch" : " batches")
@@ -189,6 +196,7 @@ final class BatchJob {
         long started = System.nanoTime();
         Duration wait = FIRST_POLL;
         int mergedRows = 0;
+        boolean retried = false;
         while (true) {
             boolean changed = false;
             for (Part p : parts) {
@@ -209,7 +217,20 @@ final class BatchJob {
             }
             if (!merged.containsValue(false)) {
                 fillUnanswered();
-                return new Outcome(false, rows.size(), mergedRows, List.copyOf(latest.values()));
+                List<FanOutJob.Row> again = retryFailed && !retried ? unfinished() : List.of();
+                retried = true;
+                if (again.isEmpty()) {
+                    return new Outcome(false, rows.size(), mergedRows, List.copyOf(latest.values()));
+                }
+                if (display != null) {
+                    display.say("--retry-failed: " + again.size() + (again.size() == 1 ? " row" : " rows")
+                            + " failed or expired; submitted again");
+                }
+                List<Part> more = submit(again, parts);
+                more.forEach(p -> merged.put(p.batchId(), false));
+                parts = new ArrayList<>(parts);
+                parts.addAll(more);
+                changed = true;
             }
             wait = changed ? FIRST_POLL : min(wait.multipliedBy(2), MAX_POLL);
             try {
@@ -218,6 +239,19 @@ final class BatchJob {
                 return new Outcome(true, rows.size(), mergedRows, List.copyOf(latest.values()));
             }
         }
+    }
+
+    /** The rows that ended failed or expired: what {@code --retry-failed} submits again. */
+    private List<FanOutJob.Row> unfinished() {
+        List<FanOutJob.Row> out = new ArrayList<>();
+        var status = table.table().stringColumn("status");
+        for (FanOutJob.Row row : rows) {
+            String st = status.get(row.index());
+            if (st.equals("failed") || st.equals("expired")) {
+                out.add(row);
+            }
+        }
+        return out;
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -235,8 +269,12 @@ final class BatchJob {
         }
     }
 
-    /** Writes the request lines into parts, uploads each, creates its batch and records it in the state file. */
-    private List<Part> submit(List<FanOutJob.Row> todo) throws IOException {
+    /**
+     * Writes the request lines into parts, uploads each, creates its batch and records it in the state
+     * file after the parts {@code before} it; returns the new parts.
+     */
+    private List<Part> submit(List<FanOutJob.Row> todo, List<Part> before) throws IOException {
+        List<Part> all = new ArrayList<>(before);
         List<Part> parts = new ArrayList<>();
         if (todo.isEmpty()) {
             return parts;
@@ -245,7 +283,7 @@ final class BatchJob {
         try {
             int from = 0;
             while (from < todo.size()) {
-                Path file = dir.resolve("part-" + parts.size() + ".jsonl");
+                Path file = dir.resolve("part-" + all.size() + ".jsonl");
                 int lines = 0;
                 long bytes = 0;
                 try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -268,9 +306,11 @@ final class BatchJob {
                 }
                 FileObject in = client.files().upload(file, "batch");
                 Batch b = client.batches().create(in.id(), BatchApi.CHAT_COMPLETIONS, "24h",
-                        Map.of("chorus_part", String.valueOf(parts.size()), "chorus_state", state.getFileName().toString()));
-                parts.add(new Part(parts.size(), lines, in.id(), b.id()));
-                save(parts);
+                        Map.of("chorus_part", String.valueOf(all.size()), "chorus_state", state.getFileName().toString()));
+                Part part = new Part(all.size(), lines, in.id(), b.id());
+                parts.add(part);
+                all.add(part);
+                save(all);
                 Files.delete(file);
                 from += lines;
             }
@@ -346,6 +386,13 @@ final class BatchJob {
     }
 
     private void fill(FanOutJob.Row row, BatchLine l) {
+        if (table.filled(row.index())) {
+            // A later batch's line (--retry-failed) replaces a failure, never an answer.
+            if (table.table().stringColumn("status").get(row.index()).equals("ok")) {
+                return;
+            }
+            table.reopen(row.index());
+        }
         if (l.expired()) {
             table.end(row.index(), "expired", l.error());
             return;

@@ -102,7 +102,7 @@ public final class Chorus {
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), parsed.background(),
                 parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),
-                parsed.maxCost(), parsed.batch());
+                parsed.maxCost(), parsed.batch(), parsed.retryFailed());
         return run(call, inputs, template, null).table();
     }
 
@@ -136,7 +136,7 @@ public final class Chorus {
                 parsed.rps(), parsed.retries(), parsed.timeout(), parsed.deadline(), parsed.model(), parsed.system(),
                 parsed.maxTokens(), parsed.temperature(), parsed.out(), parsed.checkpoint(), false,
                 parsed.noCache(), parsed.refresh(), parsed.price(), parsed.yes(),
-                parsed.maxCost(), parsed.batch());
+                parsed.maxCost(), parsed.batch(), parsed.retryFailed());
         OutputSchema schema = SchemaArg.of(type, parsed.options());
         FanOutMagic.Outcome outcome = run(call, inputs, template, schema);
         List<R> values = new ArrayList<>();

@@ -41,7 +41,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                             [--timeout D] [--deadline D] [--model M] [--system TEXT] [--max-tokens N]
                             [--temperature T] [--out VAR] [--checkpoint FILE.jsonl] [--background]
                             [--no-cache | --refresh] [--price in=X,out=Y[,currency=C]] [--yes] [--max-cost X]
-                            [--batch]
+                            [--batch [--retry-failed]]
                    %fanout status | cancel | guard [requests=N,cost=X]
               Without --over each non-empty body line is one prompt; with --over the body is a template
               filled from each row ({column}; {it} for a list of strings). Results: a table bound to VAR
@@ -56,7 +56,8 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
               2m. --checkpoint resumes. --progress: the Java twin shows progress, summary and chart too.
               --batch hands the rows to the provider's Batch API (files of at most 50,000 requests): the same
               table, filled when the batches end; running the cell again re-attaches to its batches (also
-              after a restart); an interrupt detaches them; %fanout cancel cancels them on the server.
+              after a restart); an interrupt detaches them; %fanout cancel cancels them on the server;
+              --retry-failed submits the rows that failed or expired once more when the batches end.
             """;
     static final OptionSchema SCHEMA = OptionSchema.of("%%fanout", USAGE, 0,
             value("over", "VAR|FILE"), value("schema", "R"), value("models", "A,B"), repeated("vary", "NAME=V1,V2"),
@@ -65,7 +66,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
             value("max-tokens", "N"), value("temperature", "T"), value("out", "VAR"),
             value("checkpoint", "FILE.jsonl"), flag("background"), flag("no-cache"), flag("refresh"),
             value("price", "in=X,out=Y"), flag("yes"), value("max-cost", "X"),
-            flag("progress"), flag("batch"));
+            flag("progress"), flag("batch"), flag("retry-failed"));
     static final OptionSchema LINE_SCHEMA = OptionSchema.of("%fanout", USAGE, 2);
 
     FanOutMagic(Session session) {
@@ -77,7 +78,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 Integer concurrency, Double rps, Integer retries, Duration timeout,
                 Duration deadline, String model, String system, Integer maxTokens, Double temperature, String out,
                 Path checkpoint, boolean background, boolean noCache, boolean refresh, String price, boolean yes,
-                Double maxCost, boolean batch) {
+                Double maxCost, boolean batch, boolean retryFailed) {
         static Call parse(List<String> args, Session session) {
             Options o = SCHEMA.parse(args, session::getenv);
             String checkpoint = o.string("checkpoint", null);
@@ -88,7 +89,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                     o.number("temperature", null, 0, 2), o.variable("out", "results"),
                     checkpoint == null ? null : Path.of(checkpoint), o.flag("background"), o.flag("no-cache"),
                     o.flag("refresh"), o.string("price", null), o.flag("yes"), o.positiveNumber("max-cost", null),
-                    o.flag("batch"));
+                    o.flag("batch"), o.flag("retry-failed"));
         }
     }
 
@@ -463,6 +464,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 ? new ResultTable(c.out(), inputs.repeat(grid.variants().size()), prompts, schema,
                         gridColumns(grid, rows, model))
                 : new ResultTable(c.out(), inputs, prompts, schema);
+        if (c.retryFailed() && !c.batch()) {
+            throw c.options().fail("--retry-failed resubmits a --batch run's failed rows (a realtime run retries with --retries)");
+        }
         if (c.batch()) {
             return batch(c, client, template, model, rows, results, settings.cache(), notebook, bind, prices);
         }
@@ -555,7 +559,8 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         Path state = c.checkpoint() != null ? c.checkpoint()
                 : BatchJob.defaultState(ResponseCache.defaultDir(session::getenv), client.baseUrl(), rows, requests);
         BatchDisplay display = notebook == null ? null : new BatchDisplay(notebook, "%%fanout --batch");
-        BatchJob job = new BatchJob(client, rows, requests, results, cache, state, model, display);
+        BatchJob job = new BatchJob(client, rows, requests, results, cache, state, model, display)
+                .retryFailed(c.retryFailed());
         try {
             if (job.attached() == null) {
                 List<FanOutJob.Row> uncached = job.uncached();

@@ -151,6 +151,18 @@ final class ResultTable {
         return message == null ? null : message.replaceFirst("^[A-Z]+ /\\S* failed: ", "");
     }
 
+    /** Lets the row be written again (a batch's later line for a row that failed). */
+    void reopen(int index) {
+        synchronized (table) {
+            filled[index] = false;
+            status.set(index, "pending");
+            error.set(index, "");
+            if (raw != null) {
+                raw.setMissing(index);
+            }
+        }
+    }
+
     /** Whether the row was written. */
     boolean filled(int index) {
         synchronized (table) {

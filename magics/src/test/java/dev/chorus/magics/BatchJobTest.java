@@ -94,6 +94,36 @@ class BatchJobTest {
     }
 
     @Test
+    void retryFailedSubmitsTheFailedRowsOnceMoreAndTheirAnswersReplaceTheFailures() throws Exception {
+        Path state = dir.resolve("retry.json");
+        sandbox = Sandbox.start(Behavior.builder().batchRate(1_000_000).failRate(0.4)
+                .faults(dev.chorus.sandbox.Fault.SERVER_500).seed(11).build());
+        client = ChatClient.builder().baseUrl(sandbox.baseUrl()).apiKey("sk-test").model("default").build();
+        BatchJob first = job(40, state, 100, Long.MAX_VALUE);
+        first.run();
+        Table t1 = first.table().table();
+        int failed = t1.stringColumn("status").countOccurrences("failed");
+        assertTrue(failed > 5 && failed < 35, failed + " of 40 failed at 40%");
+        assertTrue(t1.stringColumn("error").get(t1.stringColumn("status").indexOf("failed")).startsWith("HTTP 500"),
+                t1.stringColumn("error").asList().toString());
+        // The provider is healthy again: the same cell with --retry-failed re-attaches, then submits the failures once.
+        sandbox.behavior(Behavior.builder().batchRate(1_000_000).build());
+        BatchJob second = job(40, state, 100, Long.MAX_VALUE).retryFailed(true);
+        BatchJob.Outcome outcome = second.run();
+        Table t2 = second.table().table();
+        assertEquals(40, t2.stringColumn("status").countOccurrences("ok"));
+        assertEquals(List.of(40, failed), outcome.batches().stream().map(b -> b.requestCounts().total()).toList());
+        assertEquals(40, new HashSet<>(t2.stringColumn("answer").asList()).size());
+        assertTrue(t2.stringColumn("error").asList().stream().allMatch(String::isEmpty), "no stale error on a row now ok");
+        assertEquals(2, parts(state), "the retry's batch is in the state file, after the first");
+        // Run again: both batches re-attached, nothing submitted.
+        BatchJob third = job(40, state, 100, Long.MAX_VALUE).retryFailed(true);
+        third.run();
+        assertEquals(40, third.table().table().stringColumn("status").countOccurrences("ok"));
+        assertEquals(2, client.batches().list(100, null).data().size());
+    }
+
+    @Test
     void aSecondRunReattachesToTheBatchesOfItsStateFile() throws Exception {
         Path state = dir.resolve("again.json");
         BatchJob first = job(5, state, 10, Long.MAX_VALUE);
