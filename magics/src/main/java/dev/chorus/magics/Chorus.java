@@ -121,10 +121,7 @@ public final class Chorus {
         if (parsed.schema() != null) {
             throw parsed.options().fail("--schema: the type argument is the schema here");
         }
-        if (parsed.batch()) {
-            throw parsed.options().fail("--batch: use %%fanout --batch --schema R, or Chorus.fanout(template, rows,"
-                    + " \"--batch\") for the table");
-        }
+
         Inputs inputs;
         try {
             inputs = Inputs.of(over, "the rows argument");
@@ -140,12 +137,19 @@ public final class Chorus {
         OutputSchema schema = SchemaArg.of(type, parsed.options());
         FanOutMagic.Outcome outcome = run(call, inputs, template, schema);
         List<R> values = new ArrayList<>();
-        for (ItemResult<FanOutJob.Row, FanOutJob.Answer> item : outcome.result().items()) {
-            if (item.ok() && item.value() != null) {
-                try {
-                    values.add(schema.read(item.value().json(), type));
-                } catch (IllegalArgumentException unreadable) {
-                    // valid JSON Jackson cannot build the type from: the row is in the table only
+        if (outcome.result() == null) {
+            // A --batch run: the valid answers are the raw text of its ok rows.
+            tech.tablesaw.api.StringColumn status = outcome.table().stringColumn("status");
+            tech.tablesaw.api.StringColumn raw = outcome.table().stringColumn("raw");
+            for (int i = 0; i < outcome.table().rowCount(); i++) {
+                if (status.get(i).equals("ok")) {
+                    read(schema, schema.check(raw.get(i), null), type, values);
+                }
+            }
+        } else {
+            for (ItemResult<FanOutJob.Row, FanOutJob.Answer> item : outcome.result().items()) {
+                if (item.ok() && item.value() != null) {
+                    read(schema, item.value().json(), type, values);
                 }
             }
         }
@@ -234,5 +238,14 @@ public final class Chorus {
                 return kernel.render(value);
             }
         };
+    }
+
+    private static <R> void read(OutputSchema schema, com.fasterxml.jackson.databind.JsonNode json, Class<R> type,
+                                 List<R> values) {
+        try {
+            values.add(schema.read(json, type));
+        } catch (IllegalArgumentException unreadable) {
+            // valid JSON Jackson cannot build the type from: the row is in the table only
+        }
     }
 }

@@ -53,6 +53,23 @@ class ChorusTest {
         assertEquals(2, Chorus.timeline(rows).bars().size());
     }
 
+    /** A shape the sandbox answers for every prompt. */
+    public record Mood(String label, int score) {
+    }
+
+    @Test
+    void theTypedTwinWorksThroughTheBatchApiToo() throws Exception {
+        Chorus.client();
+        Chorus.sandbox("--batch-rate 5000");
+        Results<Mood> r = Chorus.fanout("How does this sound: {it}", List.of("great", "awful", "fine"), Mood.class,
+                "--batch --no-cache");
+        assertEquals(3, r.table().rowCount());
+        assertEquals(List.of("ok", "ok", "ok"), r.table().stringColumn("status").asList());
+        assertEquals(3, r.values().size(), r.values().toString());
+        assertTrue(r.values().stream().allMatch(m -> m.label() != null), r.values().toString());
+        assertEquals(1, Chorus.client().batches().list(10, null).data().size(), "one batch");
+    }
+
     @Test
     void clientOptionsAndSandboxOptions() throws Exception {
         Sandbox sb = Chorus.sandbox("--latency 5ms --seed 3");
