@@ -3,19 +3,16 @@ here in a process of its own (its memory is not the kernel's). Prints the cell's
 N / rate, the goal 1.2 x ideal + 60 s, the kernel's peak VmRSS while the cell ran (sampled every
 0.2 s) and after it, and how the rows ended."""
 import argparse
+import os
 import re
 import subprocess
+import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
 
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "kernel"))
+from bench import rss_mib  # noqa: E402  (bench/kernel/bench.py)
 
 
 def main():

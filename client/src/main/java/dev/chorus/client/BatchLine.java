@@ -78,8 +78,7 @@ public record BatchLine(String customId, int status, ChatCompletion completion, 
             String requestId = response.path("request_id").asText(null);
             JsonNode body = response.path("body");
             if (status == 200) {
-                byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-                return new BatchLine(id, status, Json.completion("batch line " + id, bytes, requestId, 1), null, null);
+                return new BatchLine(id, status, Json.completion("batch line " + id, body, requestId, 1), null, null);
             }
             JsonNode e = body.path("error");
             return new BatchLine(id, status, null, e.path("code").asText(null),

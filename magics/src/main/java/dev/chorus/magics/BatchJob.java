@@ -107,17 +107,24 @@ final class BatchJob {
      * The state file of a cell with no {@code --checkpoint}: in {@code dir}, named by a digest of the
      * endpoint and every row's request (so the same cell finds it again, and another cell does not).
      */
-    static Path defaultState(Path dir, String baseUrl, List<FanOutJob.Row> rows, RowRequests requests) {
+    static Path defaultState(Path dir, String baseUrl, List<FanOutJob.Row> rows, RowRequests requests,
+                             OutputSchema schema, String model) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(baseUrl.getBytes(StandardCharsets.UTF_8));
             for (FanOutJob.Row row : rows) {
-                sha.update(BatchLine.request(customId(row), requests.request(row), "-").getBytes(StandardCharsets.UTF_8));
+                sha.update(line(row, requests, schema, model).getBytes(StandardCharsets.UTF_8));
             }
             return dir.resolve("batches").resolve(HexFormat.of().formatHex(sha.digest(), 0, 16) + ".json");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The request line of a row, as the input file holds it (with the schema's response_format). */
+    private static String line(FanOutJob.Row row, RowRequests requests, OutputSchema schema, String model) {
+        ChatRequest r = requests.request(row);
+        return BatchLine.request(customId(row), schema == null ? r : schema.request(r, false), model);
     }
 
     /** The custom_id of a row: its index, and in a grid its variant. */
@@ -155,12 +162,20 @@ final class BatchJob {
 
     /** The parts in the state file, or null when there is none (or it names another endpoint). */
     List<Part> attached() {
+        return parts(state, client.baseUrl());
+    }
+
+    /**
+     * The parts a state file records, or null when there is none or it names another endpoint than
+     * {@code baseUrl} (null: any).
+     */
+    static List<Part> parts(Path state, String baseUrl) {
         if (!Files.isRegularFile(state)) {
             return null;
         }
         try {
             JsonNode n = JSON.readTree(state.toFile());
-            if (!client.baseUrl().equals(n.path("base_url").asText())) {
+            if (baseUrl != null && !baseUrl.equals(n.path("base_url").asText())) {
                 return null;
             }
             List<Part> parts = new ArrayList<>();
@@ -180,8 +195,13 @@ final class BatchJob {
      * thread detaches (the batches keep running) and returns.
      */
     Outcome run() throws IOException {
+        return run(attached());
+    }
+
+    /** {@link #run()} with the parts of the state file read already ({@link #attached()}), or null. */
+    Outcome run(List<Part> attached) throws IOException {
         fillCached();
-        List<Part> parts = attached();
+        List<Part> parts = attached;
         boolean reattached = parts != null;
         if (parts == null) {
             parts = submit(uncached(), List.of());
@@ -288,10 +308,7 @@ final class BatchJob {
                 long bytes = 0;
                 try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                     while (from + lines < todo.size() && lines < maxLines) {
-                        FanOutJob.Row row = todo.get(from + lines);
-                        ChatRequest r = requests.request(row);
-                        String line = BatchLine.request(customId(row), schema == null ? r : schema.request(r, false), model)
-                                + "\n";
+                        String line = line(todo.get(from + lines), requests, schema, model) + "\n";
                         long size = line.getBytes(StandardCharsets.UTF_8).length;
                         if (lines > 0 && bytes + size > maxBytes) {
                             break;
@@ -431,11 +448,11 @@ final class BatchJob {
     }
 
     /** Asks the provider to cancel every batch of the state file; returns their statuses after the ask. */
-    static List<Batch> cancel(ChatClient client, Path state) throws IOException {
-        JsonNode n = JSON.readTree(state.toFile());
+    static List<Batch> cancel(ChatClient client, Path state) {
+        List<Part> parts = parts(state, null);
         List<Batch> out = new ArrayList<>();
-        for (JsonNode p : n.path("parts")) {
-            out.add(client.batches().cancel(p.path("batch_id").asText()));
+        for (Part p : parts == null ? List.<Part>of() : parts) {
+            out.add(client.batches().cancel(p.batchId()));
         }
         return out;
     }

@@ -557,12 +557,15 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         }
         RowRequests requests = new RowRequests(client.baseUrl(), template, rows, results.schema(), cache, c.refresh());
         Path state = c.checkpoint() != null ? c.checkpoint()
-                : BatchJob.defaultState(ResponseCache.defaultDir(session::getenv), client.baseUrl(), rows, requests);
+                : BatchJob.defaultState(ResponseCache.defaultDir(session::getenv), client.baseUrl(), rows, requests,
+                        results.schema(), model);
         BatchDisplay display = notebook == null ? null : new BatchDisplay(notebook, "%%fanout --batch");
         BatchJob job = new BatchJob(client, rows, requests, results, cache, state, model, display)
                 .retryFailed(c.retryFailed());
+        List<BatchJob.Part> attached;
         try {
-            if (job.attached() == null) {
+            attached = job.attached();
+            if (attached == null) {
                 List<FanOutJob.Row> uncached = job.uncached();
                 Map<String, Preflight.Price> batchPrices = new java.util.LinkedHashMap<>();
                 prices.forEach((m, p) -> batchPrices.put(m, p == null ? null : p.batch()));
@@ -578,7 +581,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         session.batchState(state);
         BatchJob.Outcome outcome;
         try {
-            outcome = job.run();
+            outcome = job.run(attached);
         } catch (java.io.IOException | java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
             throw c.options().failed(e.getMessage());
         } finally {
@@ -609,7 +612,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 s.append(i == 0 ? "" : ", ").append(batches.get(i).id()).append(' ').append(batches.get(i).status());
             }
             return Displays.text(s.append("; run the cell again to collect what they finished").toString());
-        } catch (java.io.IOException | java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
+        } catch (java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
             throw o.failed("could not cancel the batches of " + state.getFileName() + ": " + e.getMessage());
         }
     }

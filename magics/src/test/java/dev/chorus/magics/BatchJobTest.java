@@ -123,6 +123,22 @@ class BatchJobTest {
         assertEquals(2, client.batches().list(100, null).data().size());
     }
 
+    /** A shape for the state file's name. */
+    record Verdict(String label) {
+    }
+
+    @Test
+    void theDefaultStateIsNamedByTheRequestsAsSentSchemaIncluded() {
+        List<FanOutJob.Row> rows = List.of(new FanOutJob.Row(0, Map.of("it", "a"), "a"), new FanOutJob.Row(1, Map.of("it", "b"), "b"));
+        ChatRequest template = ChatRequest.builder().model("default").user("-").build();
+        RowRequests requests = new RowRequests("http://h/v1", template, rows, null, null, false);
+        Path plain = BatchJob.defaultState(dir, "http://h/v1", rows, requests, null, "default");
+        assertEquals(plain, BatchJob.defaultState(dir, "http://h/v1", rows, requests, null, "default"));
+        assertFalse(plain.equals(BatchJob.defaultState(dir, "http://h/v1", rows, requests,
+                dev.chorus.client.structured.OutputSchema.of(Verdict.class), "default")), "another schema, another batch");
+        assertFalse(plain.equals(BatchJob.defaultState(dir, "http://other/v1", rows, requests, null, "default")));
+    }
+
     @Test
     void aSecondRunReattachesToTheBatchesOfItsStateFile() throws Exception {
         Path state = dir.resolve("again.json");

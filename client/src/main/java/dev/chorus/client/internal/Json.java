@@ -152,8 +152,26 @@ public final class Json {
         } catch (IOException | RuntimeException e) {
             throw Failures.malformed(call, 200, requestId, "not a chat completion (" + shortProblem(e) + ")", e);
         }
+        return completion(call, w, requestId, attempts, () -> preview(body));
+    }
+
+    /** Reads a chat completion already parsed as a tree (the body inside a batch's output line). */
+    public static ChatCompletion completion(String call, JsonNode body, String requestId, int attempts) {
+        WireCompletion w;
+        try {
+            try (JsonParser p = body.traverse()) {
+                w = readCompletion(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw Failures.malformed(call, 200, requestId, "not a chat completion (" + shortProblem(e) + ")", e);
+        }
+        return completion(call, w, requestId, attempts, () -> preview(body.toString()));
+    }
+
+    private static ChatCompletion completion(String call, WireCompletion w, String requestId, int attempts,
+                                             java.util.function.Supplier<String> preview) {
         if (w == null || w.choices() == null) {
-            throw Failures.malformed(call, 200, requestId, "no \"choices\" in " + preview(body), null);
+            throw Failures.malformed(call, 200, requestId, "no \"choices\" in " + preview.get(), null);
         }
         List<Choice> choices = new ArrayList<>(w.choices().size());
         for (WireChoice c : w.choices()) {

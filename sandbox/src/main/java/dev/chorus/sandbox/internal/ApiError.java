@@ -40,6 +40,18 @@ final class ApiError extends RuntimeException {
                 "Method " + method + " is not allowed on " + path + " (use " + allowed + ")");
     }
 
+    /** The body of an injected 500. */
+    static byte[] serverError() {
+        return body("The server had an error while processing your request (sandbox fault injection).",
+                "server_error", "internal_error", null);
+    }
+
+    /** The body of an injected 503. */
+    static byte[] unavailable() {
+        return body("The server is overloaded or not ready yet (sandbox fault injection).",
+                "server_error", "service_unavailable", null);
+    }
+
     byte[] body() {
         return body(getMessage(), type, code, param);
     }

@@ -332,14 +332,12 @@ final class BatchJobs implements AutoCloseable {
             case UNAVAILABLE_503 -> 503;
             default -> 500;
         };
-        String error = switch (status) {
-            case 429 -> new String(ApiError.body("Rate limit reached (sandbox fault injection).", "rate_limit_error",
-                    "rate_limit_exceeded", null), StandardCharsets.UTF_8);
-            case 503 -> new String(ApiError.body("The server is overloaded or not ready yet (sandbox fault injection).",
-                    "server_error", "service_unavailable", null), StandardCharsets.UTF_8);
-            default -> new String(ApiError.body("The server had an error while processing your request (sandbox "
-                    + "fault injection).", "server_error", "internal_error", null), StandardCharsets.UTF_8);
-        };
+        String error = new String(switch (status) {
+            case 429 -> ApiError.body("Rate limit reached (sandbox fault injection).", "rate_limit_error",
+                    "rate_limit_exceeded", null);
+            case 503 -> ApiError.unavailable();
+            default -> ApiError.serverError();
+        }, StandardCharsets.UTF_8);
         job.err.write(head + status + ",\"request_id\":\"" + requestId + "\",\"body\":" + error + "},\"error\":null}\n");
         synchronized (this) {
             job.failed++;

@@ -190,12 +190,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                         "Rate limit reached (sandbox fault injection): retry after " + seconds + " s.",
                         "rate_limit_error", "rate_limit_exceeded", null), extra);
             }
-            case SERVER_500 -> ex.sendJson(500, ApiError.body(
-                    "The server had an error while processing your request (sandbox fault injection).",
-                    "server_error", "internal_error", null));
-            case UNAVAILABLE_503 -> ex.sendJson(503, ApiError.body(
-                    "The server is overloaded or not ready yet (sandbox fault injection).",
-                    "server_error", "service_unavailable", null));
+            case SERVER_500 -> ex.sendJson(500, ApiError.serverError());
+            case UNAVAILABLE_503 -> ex.sendJson(503, ApiError.unavailable());
             case HANG -> ex.hang(b.hangLimit().toNanos());
             case MALFORMED_JSON -> {
                 if (ex.route == Route.CHAT && wantsStream(ex)) {
