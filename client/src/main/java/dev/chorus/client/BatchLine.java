@@ -43,15 +43,111 @@ public record BatchLine(String customId, int status, ChatCompletion completion, 
      * {@code model} when the request names none) to {@link BatchApi#CHAT_COMPLETIONS}, without a newline.
      */
     public static String request(String customId, ChatRequest request, String model) {
-        Objects.requireNonNull(customId, "customId");
-        String body = new String(Json.chatRequest(request, request.model() != null ? request.model() : model, false),
-                StandardCharsets.UTF_8);
-        try {
-            return "{\"custom_id\":" + MAPPER.writeValueAsString(customId) + ",\"method\":\"POST\",\"url\":\""
-                    + BatchApi.CHAT_COMPLETIONS + "\",\"body\":" + body + "}";
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        try (Writer w = new Writer(out)) {
+            w.write(customId, request, model);
         }
+        String line = out.toString(StandardCharsets.UTF_8);
+        return line.substring(0, line.length() - 1);
+    }
+
+    /**
+     * Writes input lines ({@link #request}, each followed by a newline) to a stream, which stays
+     * open, without building them as text: one generator serves every line. Not thread-safe.
+     */
+    public static final class Writer implements AutoCloseable {
+        private final Json.BatchLineWriter lines;
+
+        public Writer(java.io.OutputStream out) {
+            lines = new Json.BatchLineWriter(out);
+        }
+
+        /** Writes the line of {@code request} under {@code customId} (with {@code model} when the request names none). */
+        public void write(String customId, ChatRequest request, String model) {
+            Objects.requireNonNull(customId, "customId");
+            lines.write(customId, BatchApi.CHAT_COMPLETIONS, request, request.model() != null ? request.model() : model);
+        }
+
+        @Override
+        public void close() {
+            lines.close();
+        }
+    }
+
+    /**
+     * Reads the lines of an output or error file from a stream (blank lines skipped), one at a time
+     * and without a string per line: a million lines come through here. Not thread-safe; closes
+     * the stream on {@link #close}.
+     */
+    public static final class Reader implements AutoCloseable {
+        private final java.io.InputStream in;
+        private final byte[] chunk = new byte[1 << 16];
+        private int pos;
+        private int end;
+        private byte[] line = new byte[1024];
+
+        public Reader(java.io.InputStream in) {
+            this.in = Objects.requireNonNull(in, "in");
+        }
+
+        /**
+         * The next line, or null at the end of the stream.
+         *
+         * @throws MalformedResponseException when a line is not an output or error line
+         */
+        public BatchLine next() throws IOException {
+            while (true) {
+                int n = 0;
+                boolean any = false;
+                while (true) {
+                    if (pos == end) {
+                        end = in.read(chunk, 0, chunk.length);
+                        pos = 0;
+                        if (end <= 0) {
+                            end = 0;
+                            break;
+                        }
+                    }
+                    any = true;
+                    byte b = chunk[pos++];
+                    if (b == '\n') {
+                        break;
+                    }
+                    if (n == line.length) {
+                        line = java.util.Arrays.copyOf(line, n * 2);
+                    }
+                    line[n++] = b;
+                }
+                if (!any) {
+                    return null;
+                }
+                if (n > 0 && line[n - 1] == '\r') {
+                    n--;
+                }
+                if (!blank(line, n)) {
+                    return parse(line, n);
+                }
+            }
+        }
+
+        private static boolean blank(byte[] b, int n) {
+            for (int i = 0; i < n; i++) {
+                if (b[i] != ' ' && b[i] != '\t') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    private static BatchLine parse(byte[] line, int length) {
+        BatchLine answered = Json.answeredBatchLine(line, length);
+        return answered != null ? answered : parseTree(new String(line, 0, length, StandardCharsets.UTF_8));
     }
 
     /**
@@ -60,6 +156,11 @@ public record BatchLine(String customId, int status, ChatCompletion completion, 
      * @throws MalformedResponseException when it is not such a line
      */
     public static BatchLine parse(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return parse(bytes, bytes.length);
+    }
+
+    private static BatchLine parseTree(String line) {
         JsonNode n;
         try {
             n = MAPPER.readTree(line);

@@ -18,7 +18,7 @@ public record ChatRequest(String model, List<Message> messages, Integer maxToken
     public ChatRequest {
         messages = List.copyOf(messages);
         stop = stop == null ? null : List.copyOf(stop);
-        extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        extra = extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     public static Builder builder() {

@@ -16,11 +16,9 @@ import dev.chorus.client.fanout.ItemError;
 import dev.chorus.client.fanout.ItemResult;
 import dev.chorus.client.fanout.ItemStatus;
 import dev.chorus.client.structured.OutputSchema;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,8 +57,12 @@ final class BatchJob {
     private static final Duration FIRST_POLL = Duration.ofMillis(250);
     private static final Duration MAX_POLL = Duration.ofSeconds(15);
 
-    /** One uploaded input file and its batch. */
-    record Part(int index, int lines, String inputFileId, String batchId) {
+    /**
+     * One uploaded input file and its batch: its place, its request count, the index of its last
+     * row (-1 when a state file of an earlier version did not say), and whether it resubmits failed
+     * rows ({@code --retry-failed}) rather than holding the next rows of the first submission.
+     */
+    record Part(int index, int lines, String inputFileId, String batchId, int lastRow, boolean retry) {
     }
 
     /** How the job ended: every part merged, or detached by an interrupt. */
@@ -112,8 +114,11 @@ final class BatchJob {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(baseUrl.getBytes(StandardCharsets.UTF_8));
-            for (FanOutJob.Row row : rows) {
-                sha.update(line(row, requests, schema, model).getBytes(StandardCharsets.UTF_8));
+            try (LineBuffer line = new LineBuffer()) {
+                for (FanOutJob.Row row : rows) {
+                    line.write(row, requests, schema, model);
+                    sha.update(line.bytes(), 0, line.size());
+                }
             }
             return dir.resolve("batches").resolve(HexFormat.of().formatHex(sha.digest(), 0, 16) + ".json");
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -121,10 +126,32 @@ final class BatchJob {
         }
     }
 
-    /** The request line of a row, as the input file holds it (with the schema's response_format). */
-    private static String line(FanOutJob.Row row, RowRequests requests, OutputSchema schema, String model) {
-        ChatRequest r = requests.request(row);
-        return BatchLine.request(customId(row), schema == null ? r : schema.request(r, false), model);
+    /**
+     * One request line at a time, as the input file holds it (with the schema's response_format and
+     * a newline), written into a buffer that is reused: a million rows are written twice (for the
+     * state file's name, then into the files) without a string each.
+     */
+    private static final class LineBuffer extends java.io.ByteArrayOutputStream {
+        private final BatchLine.Writer writer = new BatchLine.Writer(this);
+
+        LineBuffer() {
+            super(512);
+        }
+
+        void write(FanOutJob.Row row, RowRequests requests, OutputSchema schema, String model) {
+            reset();
+            ChatRequest r = requests.request(row);
+            writer.write(customId(row), schema == null ? r : schema.request(r, false), model);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+
+        @Override
+        public void close() {
+            writer.close();
+        }
     }
 
     /** The custom_id of a row: its index, and in a grid its variant. */
@@ -132,9 +159,17 @@ final class BatchJob {
         return row.variant() == null ? "row-" + row.index() : "row-" + row.index() + "/" + row.variant().label();
     }
 
+    /** The row a custom_id names, or -1 for one this job did not write. */
     private static int rowOf(String customId) {
         int end = customId.indexOf('/');
-        return Integer.parseInt(customId.substring(4, end < 0 ? customId.length() : end));
+        if (!customId.startsWith("row-")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(customId, 4, end < 0 ? customId.length() : end, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Once the batches ended, submit the rows that failed or expired once more and merge their lines. */
@@ -181,7 +216,7 @@ final class BatchJob {
             List<Part> parts = new ArrayList<>();
             for (JsonNode p : n.path("parts")) {
                 parts.add(new Part(p.path("index").asInt(), p.path("lines").asInt(), p.path("input_file_id").asText(null),
-                        p.path("batch_id").asText(null)));
+                        p.path("batch_id").asText(null), p.path("last_row").asInt(-1), p.path("retry").asBoolean(false)));
             }
             return parts;
         } catch (IOException e) {
@@ -204,11 +239,22 @@ final class BatchJob {
         List<Part> parts = attached;
         boolean reattached = parts != null;
         if (parts == null) {
-            parts = submit(uncached(), List.of());
+            parts = submit(uncached(), List.of(), false);
         }
         if (display != null && reattached) {
             display.say("re-attached to " + parts.size() + (parts.size() == 1 ? " batch" : " batches")
                     + " of an earlier run of this cell (" + state.getFileName() + ")");
+        }
+        List<FanOutJob.Row> rest = reattached ? unsubmitted(parts) : List.of();
+        if (!rest.isEmpty()) {
+            // The earlier run stopped (a kernel killed, an interrupt) before it had submitted every part.
+            if (display != null) {
+                display.say("submitting the " + rest.size() + (rest.size() == 1 ? " row" : " rows")
+                        + " the earlier run had not submitted");
+            }
+            List<Part> more = submit(rest, parts, false);
+            parts = new ArrayList<>(parts);
+            parts.addAll(more);
         }
         Map<String, Batch> latest = new LinkedHashMap<>();
         Map<String, Boolean> merged = new LinkedHashMap<>();
@@ -246,7 +292,7 @@ final class BatchJob {
                     display.say("--retry-failed: " + again.size() + (again.size() == 1 ? " row" : " rows")
                             + " failed or expired; submitted again");
                 }
-                List<Part> more = submit(again, parts);
+                List<Part> more = submit(again, parts, true);
                 more.forEach(p -> merged.put(p.batchId(), false));
                 parts = new ArrayList<>(parts);
                 parts.addAll(more);
@@ -259,6 +305,30 @@ final class BatchJob {
                 return new Outcome(true, rows.size(), mergedRows, List.copyOf(latest.values()));
             }
         }
+    }
+
+    /**
+     * The rows the first submission of the state file's parts did not reach: its parts hold the
+     * uncached rows in order, so these are the uncached rows after the last part's last row. None
+     * when a part does not say its last row (a state file of an earlier version).
+     */
+    private List<FanOutJob.Row> unsubmitted(List<Part> parts) {
+        int last = -1;
+        for (Part p : parts) {
+            if (!p.retry()) {
+                if (p.lastRow() < 0) {
+                    return List.of();
+                }
+                last = Math.max(last, p.lastRow());
+            }
+        }
+        List<FanOutJob.Row> out = new ArrayList<>();
+        for (FanOutJob.Row row : uncached()) {
+            if (row.index() > last) {
+                out.add(row);
+            }
+        }
+        return out;
     }
 
     /** The rows that ended failed or expired: what {@code --retry-failed} submits again. */
@@ -291,30 +361,30 @@ final class BatchJob {
 
     /**
      * Writes the request lines into parts, uploads each, creates its batch and records it in the state
-     * file after the parts {@code before} it; returns the new parts.
+     * file after the parts {@code before} it; returns the new parts ({@code retry}: they resubmit
+     * failed rows).
      */
-    private List<Part> submit(List<FanOutJob.Row> todo, List<Part> before) throws IOException {
+    private List<Part> submit(List<FanOutJob.Row> todo, List<Part> before, boolean retry) throws IOException {
         List<Part> all = new ArrayList<>(before);
         List<Part> parts = new ArrayList<>();
         if (todo.isEmpty()) {
             return parts;
         }
         Path dir = Files.createTempDirectory("chorus-batch");
-        try {
+        try (LineBuffer line = new LineBuffer()) {
             int from = 0;
             while (from < todo.size()) {
                 Path file = dir.resolve("part-" + all.size() + ".jsonl");
                 int lines = 0;
                 long bytes = 0;
-                try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                try (OutputStream w = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                     while (from + lines < todo.size() && lines < maxLines) {
-                        String line = line(todo.get(from + lines), requests, schema, model) + "\n";
-                        long size = line.getBytes(StandardCharsets.UTF_8).length;
-                        if (lines > 0 && bytes + size > maxBytes) {
+                        line.write(todo.get(from + lines), requests, schema, model);
+                        if (lines > 0 && bytes + line.size() > maxBytes) {
                             break;
                         }
-                        w.write(line);
-                        bytes += size;
+                        line.writeTo(w);
+                        bytes += line.size();
                         lines++;
                     }
                 }
@@ -324,7 +394,7 @@ final class BatchJob {
                 FileObject in = client.files().upload(file, "batch");
                 Batch b = client.batches().create(in.id(), BatchApi.CHAT_COMPLETIONS, "24h",
                         Map.of("chorus_part", String.valueOf(all.size()), "chorus_state", state.getFileName().toString()));
-                Part part = new Part(all.size(), lines, in.id(), b.id());
+                Part part = new Part(all.size(), lines, in.id(), b.id(), todo.get(from + lines - 1).index(), retry);
                 parts.add(part);
                 all.add(part);
                 save(all);
@@ -347,7 +417,7 @@ final class BatchJob {
         ArrayNode a = root.putArray("parts");
         for (Part p : parts) {
             a.addObject().put("index", p.index()).put("lines", p.lines()).put("input_file_id", p.inputFileId())
-                    .put("batch_id", p.batchId());
+                    .put("batch_id", p.batchId()).put("last_row", p.lastRow()).put("retry", p.retry());
         }
         Files.createDirectories(state.toAbsolutePath().getParent());
         Path tmp = state.resolveSibling(state.getFileName() + ".tmp");
@@ -383,14 +453,9 @@ final class BatchJob {
             return 0;
         }
         int n = 0;
-        try (InputStream in = client.files().content(fileId);
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                BatchLine l = BatchLine.parse(line);
+        try (BatchLine.Reader r = new BatchLine.Reader(client.files().content(fileId))) {
+            BatchLine l;
+            while ((l = r.next()) != null) {
                 int index = rowOf(l.customId());
                 if (index < 0 || index >= rows.size()) {
                     continue;

@@ -50,14 +50,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FanOutJob {
 
-    /** One input of the fan-out: its position, its row values and its filled prompt. */
     /**
-     * One request of the fan-out: its position, its input row's values, its filled prompt, and in
-     * a grid the variant it belongs to (null otherwise).
+     * One request of the fan-out: its position, its filled prompt, and in a grid the variant it
+     * belongs to (null otherwise). The input row's values are the result table's input columns.
      */
-    record Row(int index, Map<String, Object> values, String prompt, Grid.Variant variant) {
-        Row(int index, Map<String, Object> values, String prompt) {
-            this(index, values, prompt, null);
+    record Row(int index, String prompt, Grid.Variant variant) {
+        Row(int index, String prompt) {
+            this(index, prompt, null);
         }
 
         @Override

@@ -271,8 +271,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
             throw call.options().fail("{" + missing.get(0) + "} is not a column of " + source + " (columns: "
                     + String.join(", ", inputs.columns()) + ")");
         }
+        var fill = template.filler();
         for (Map<String, Object> row : inputs.rows()) {
-            prompts.add(template.fill(row));
+            prompts.add(fill.apply(row));
         }
         return prompts;
     }
@@ -425,12 +426,12 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         for (int i = 0; i < n; i++) {
             for (Grid.Variant v : grid.isGrid() ? grid.variants() : List.<Grid.Variant>of()) {
                 String p = byTemplate.get(v.template()).get(i);
-                rows.add(new FanOutJob.Row(rows.size(), inputs.rows().get(i), p, v));
+                rows.add(new FanOutJob.Row(rows.size(), p, v));
                 prompts.add(p);
             }
             if (!grid.isGrid()) {
                 String p = byTemplate.get(0).get(i);
-                rows.add(new FanOutJob.Row(i, inputs.rows().get(i), p));
+                rows.add(new FanOutJob.Row(i, p));
                 prompts.add(p);
             }
         }

@@ -27,15 +27,22 @@ record Template(String text) {
 
     /** The text with each placeholder replaced by {@code String.valueOf} its value; {@code null} values become "". */
     public String fill(Map<String, ?> values) {
+        return filler().apply(values);
+    }
+
+    /** {@link #fill} for many rows: the template is read once. */
+    java.util.function.Function<Map<String, ?>, String> filler() {
         String only = soleName();
-        if (only != null && values.containsKey(only)) {
-            // "{it}": the value itself, so a big fan-out's prompts share the inputs' strings.
-            Object v = values.get(only);
-            return v == null ? "" : String.valueOf(v);
-        }
-        StringBuilder out = new StringBuilder(text.length() + 64);
-        walk(null, values, out);
-        return out.toString();
+        return values -> {
+            if (only != null && values.containsKey(only)) {
+                // "{it}": the value itself, so a big fan-out's prompts share the inputs' strings.
+                Object v = values.get(only);
+                return v == null ? "" : String.valueOf(v);
+            }
+            StringBuilder out = new StringBuilder(text.length() + 64);
+            walk(null, values, out);
+            return out.toString();
+        };
     }
 
     /** The name when the whole template is one placeholder, like {@code {it}}, else null. */

@@ -47,7 +47,7 @@ class BatchJobTest {
         List<String> prompts = IntStream.range(0, n).mapToObj(i -> "p" + i).toList();
         List<FanOutJob.Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            rows.add(new FanOutJob.Row(i, Map.of("it", prompts.get(i)), prompts.get(i)));
+            rows.add(new FanOutJob.Row(i, prompts.get(i)));
         }
         ChatRequest template = ChatRequest.builder().model("default").user("-").maxTokens(4).build();
         RowRequests requests = new RowRequests(client.baseUrl(), template, rows, null, null, false);
@@ -123,13 +123,42 @@ class BatchJobTest {
         assertEquals(2, client.batches().list(100, null).data().size());
     }
 
+    @Test
+    void aRunStoppedBeforeItsLastPartWasSubmittedSubmitsTheRestWhenItReattaches() throws Exception {
+        Path state = dir.resolve("stopped.json");
+        BatchJob first = job(30, state, 10, Long.MAX_VALUE);
+        first.run();
+        List<BatchJob.Part> parts = first.attached();
+        assertEquals(List.of(9, 19, 29), parts.stream().map(BatchJob.Part::lastRow).toList());
+        // As if the kernel died after the second batch was created: the state file names two of the three parts.
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(state.toFile());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("parts")).remove(2);
+        json.writeValue(state.toFile(), root);
+        BatchJob second = job(30, state, 10, Long.MAX_VALUE);
+        BatchJob.Outcome outcome = second.run();
+        Table t = second.table().table();
+        assertEquals(30, t.stringColumn("status").countOccurrences("ok"), t.stringColumn("error").asList().toString());
+        assertEquals(30, new HashSet<>(t.stringColumn("answer").asList()).size());
+        assertEquals(List.of(10, 10, 10), outcome.batches().stream().map(b -> b.requestCounts().total()).toList(),
+                "two parts re-attached, the third's rows submitted once more");
+        assertEquals(List.of(parts.get(0).batchId(), parts.get(1).batchId()),
+                outcome.batches().subList(0, 2).stream().map(b -> b.id()).toList());
+        assertEquals(3, parts(state));
+        // Complete now: a third run submits nothing.
+        BatchJob third = job(30, state, 10, Long.MAX_VALUE);
+        third.run();
+        assertEquals(4, client.batches().list(100, null).data().size(), "3 of the first run, 1 of the second");
+        assertEquals(30, third.table().table().stringColumn("status").countOccurrences("ok"));
+    }
+
     /** A shape for the state file's name. */
     record Verdict(String label) {
     }
 
     @Test
     void theDefaultStateIsNamedByTheRequestsAsSentSchemaIncluded() {
-        List<FanOutJob.Row> rows = List.of(new FanOutJob.Row(0, Map.of("it", "a"), "a"), new FanOutJob.Row(1, Map.of("it", "b"), "b"));
+        List<FanOutJob.Row> rows = List.of(new FanOutJob.Row(0, "a"), new FanOutJob.Row(1, "b"));
         ChatRequest template = ChatRequest.builder().model("default").user("-").build();
         RowRequests requests = new RowRequests("http://h/v1", template, rows, null, null, false);
         Path plain = BatchJob.defaultState(dir, "http://h/v1", rows, requests, null, "default");

@@ -24,6 +24,7 @@ import dev.chorus.client.ServerException;
 import dev.chorus.client.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -97,49 +98,96 @@ public final class Json {
     public static byte[] chatRequest(ChatRequest r, String model, boolean stream) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("model", model);
-            g.writeArrayFieldStart("messages");
-            for (Message m : r.messages()) {
-                g.writeStartObject();
-                g.writeStringField("role", m.role());
-                g.writeStringField("content", m.content());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (r.maxTokens() != null) {
-                g.writeNumberField("max_tokens", r.maxTokens());
-            }
-            if (r.temperature() != null) {
-                g.writeNumberField("temperature", r.temperature());
-            }
-            if (r.topP() != null) {
-                g.writeNumberField("top_p", r.topP());
-            }
-            if (r.stop() != null) {
-                g.writeArrayFieldStart("stop");
-                for (String s : r.stop()) {
-                    g.writeString(s);
-                }
-                g.writeEndArray();
-            }
-            if (stream) {
-                g.writeBooleanField("stream", true);
-                g.writeObjectFieldStart("stream_options");
-                g.writeBooleanField("include_usage", true);
-                g.writeEndObject();
-            }
-            for (var e : r.extra().entrySet()) {
-                if (!OWN_FIELDS.contains(e.getKey())) {
-                    g.writeFieldName(e.getKey());
-                    Mapper.INSTANCE.writeValue(g, e.getValue());
-                }
-            }
-            g.writeEndObject();
+            writeChatRequest(g, r, model, stream);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialize the chat request", e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Writes input lines of a batch to a stream, which stays open: each line the {@code custom_id}, a
+     * POST to {@code url} and the chat request as its body, then a newline, flushed to the stream.
+     * One generator serves every line (a million lines come through here). Not thread-safe.
+     */
+    public static final class BatchLineWriter implements java.io.Closeable {
+        private final JsonGenerator g;
+
+        public BatchLineWriter(OutputStream out) {
+            try {
+                g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            g.setRootValueSeparator(null);
+        }
+
+        public void write(String customId, String url, ChatRequest r, String model) {
+            try {
+                g.writeStartObject();
+                g.writeStringField("custom_id", customId);
+                g.writeStringField("method", "POST");
+                g.writeStringField("url", url);
+                g.writeFieldName("body");
+                writeChatRequest(g, r, model, false);
+                g.writeEndObject();
+                g.writeRaw('\n');
+                g.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the batch line of " + customId, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static void writeChatRequest(JsonGenerator g, ChatRequest r, String model, boolean stream) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("model", model);
+        g.writeArrayFieldStart("messages");
+        for (Message m : r.messages()) {
+            g.writeStartObject();
+            g.writeStringField("role", m.role());
+            g.writeStringField("content", m.content());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (r.maxTokens() != null) {
+            g.writeNumberField("max_tokens", r.maxTokens());
+        }
+        if (r.temperature() != null) {
+            g.writeNumberField("temperature", r.temperature());
+        }
+        if (r.topP() != null) {
+            g.writeNumberField("top_p", r.topP());
+        }
+        if (r.stop() != null) {
+            g.writeArrayFieldStart("stop");
+            for (String s : r.stop()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+        }
+        if (stream) {
+            g.writeBooleanField("stream", true);
+            g.writeObjectFieldStart("stream_options");
+            g.writeBooleanField("include_usage", true);
+            g.writeEndObject();
+        }
+        for (var e : r.extra().entrySet()) {
+            if (!OWN_FIELDS.contains(e.getKey())) {
+                g.writeFieldName(e.getKey());
+                Mapper.INSTANCE.writeValue(g, e.getValue());
+            }
+        }
+        g.writeEndObject();
     }
 
     /** Reads a chat completion body. */
@@ -166,6 +214,61 @@ public final class Json {
             throw Failures.malformed(call, 200, requestId, "not a chat completion (" + shortProblem(e) + ")", e);
         }
         return completion(call, w, requestId, attempts, () -> preview(body.toString()));
+    }
+
+    /**
+     * One answered line of a batch's output file ({@code custom_id}, then a {@code response} whose
+     * {@code status_code} 200 comes before its {@code body}), read with the streaming parser: a
+     * million lines come through here, and a tree per line was most of what a merge allocated. Null
+     * for any other line (an error, another order, a body that is not a completion), which the
+     * caller reads as a tree.
+     */
+    public static dev.chorus.client.BatchLine answeredBatchLine(byte[] line, int length) {
+        try (JsonParser p = FACTORY.createParser(line, 0, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String id = null;
+            int status = 0;
+            String requestId = null;
+            WireCompletion answer = null;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                t = p.nextToken();
+                if (field.equals("custom_id") && t == JsonToken.VALUE_STRING) {
+                    id = p.getText();
+                } else if (field.equals("response") && t == JsonToken.START_OBJECT) {
+                    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                        String f = p.currentName();
+                        if (f.equals("body")) {
+                            if (status != 200) {
+                                return null;
+                            }
+                            answer = readCompletion(p);
+                            continue;
+                        }
+                        t = p.nextToken();
+                        switch (f) {
+                            case "status_code" -> status = number(p, t);
+                            case "request_id" -> requestId = text(p, t);
+                            default -> p.skipChildren();
+                        }
+                    }
+                } else if (field.equals("error") && t != JsonToken.VALUE_NULL) {
+                    return null;
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (id == null || status != 200 || answer == null || answer.choices() == null) {
+                return null;
+            }
+            return new dev.chorus.client.BatchLine(id, 200, completion("batch line " + id, answer, requestId, 1, () -> ""),
+                    null, null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static ChatCompletion completion(String call, WireCompletion w, String requestId, int attempts,
