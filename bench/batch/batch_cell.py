@@ -3,9 +3,10 @@ here in a process of its own (its memory is not the kernel's). Prints the cell's
 N / rate, the goal 1.2 x ideal + 60 s, the kernel's peak VmRSS while the cell ran (sampled every
 0.2 s) and after it, and how the rows ended.
 
-With --kill-after S, a second round runs the same cell, kills its kernel (SIGKILL) S seconds in,
-starts a fresh kernel and runs the cell again: it must re-attach to the batches of the first and
-end with every row once, none submitted twice (the sandbox's batches hold N requests in all)."""
+With --kill-at K, a second round runs the same cell, kills its kernel (SIGKILL) once the sandbox
+holds K of the cell's batches (mid-submission: some parts created, the rest not), starts a fresh
+kernel and runs the cell again: it must re-attach to those batches, submit the rest, and end with
+every row once, none submitted twice (the cell's batches hold N requests in all)."""
 import argparse
 import json
 import os
@@ -35,15 +36,16 @@ def kernel(url, n):
     return km, kc
 
 
-def run_cell(km, kc, kill_after=None):
-    """Runs the cell; returns (wall, rss before, peak rss, reply or None when killed)."""
+def run_cell(km, kc, kill_at=None):
+    """Runs the cell; returns (wall, rss before, peak rss, reply or None when killed).
+    kill_at: (url, batches before, K) to kill the kernel once the sandbox holds K more batches."""
     pid = km.provisioner.process.pid
     before = rss_mib(pid)
     start = time.monotonic()
     msg_id = kc.execute(CELL)
     peak = before
     while True:
-        if kill_after is not None and time.monotonic() - start >= kill_after:
+        if kill_at is not None and batches(kill_at[0])[0] - kill_at[1] >= kill_at[2]:
             os.kill(pid, signal.SIGKILL)
             return time.monotonic() - start, before, peak, None
         try:
@@ -77,7 +79,7 @@ def main():
     ap.add_argument("--chorus", required=True)
     ap.add_argument("-n", type=int, default=1_000_000)
     ap.add_argument("--rate", type=int, default=50_000)
-    ap.add_argument("--kill-after", type=float, default=None)
+    ap.add_argument("--kill-at", type=int, default=None)
     args = ap.parse_args()
     ideal = args.n / args.rate
     goal = 1.2 * ideal + 60
@@ -100,7 +102,7 @@ def main():
               f"goal <= {goal:.1f} s ({'met' if wall <= goal else 'not met'})")
         print(f"kernel VmRSS: {before:.0f} MiB before the cell, peak {peak:.0f} MiB during it, "
               f"{rss_mib(km.provisioner.process.pid):.0f} MiB after (goal <= 1024: {'met' if peak <= 1024 else 'not met'})")
-        if args.kill_after is None:
+        if args.kill_at is None:
             return
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -110,7 +112,7 @@ def main():
         # state file goes, so that the cell submits anew.
         shutil.rmtree(os.path.join(os.environ["XDG_CACHE_HOME"], "chorus", "batches"))
         km, kc = kernel(url, args.n)
-        killed_at, _, _, _ = run_cell(km, kc, kill_after=args.kill_after)
+        killed_at, _, _, _ = run_cell(km, kc, kill_at=(url, first[0], args.kill_at))
         kc.stop_channels()
         km.shutdown_kernel(now=True)
         km = kc = None
@@ -119,7 +121,7 @@ def main():
         wall2, before2, peak2, reply = run_cell(km, kc)
         assert reply["content"]["status"] == "ok", reply["content"]
         after = batches(url)
-        print(f"killed the kernel {killed_at:.1f} s into the cell ({at_kill[0] - first[0]} batches created by then);"
+        print(f"killed the kernel {killed_at:.1f} s into the cell, when it had created {at_kill[0] - first[0]} batches;"
               f" a fresh kernel ran the cell again in {wall2:.1f} s, peak VmRSS {peak2:.0f} MiB")
         print("rows:", rows(kc))
         print(f"batches of this cell on the server: {after[0] - first[0]}, holding {after[1] - first[1]:,} requests"
