@@ -69,9 +69,14 @@ def rows(kc):
 
 def batches(url):
     """The sandbox's batches: how many, and the requests they hold in all."""
-    with urllib.request.urlopen(url + "/batches?limit=100", timeout=30) as r:
-        data = json.load(r)["data"]
-    return len(data), sum(b["request_counts"]["total"] for b in data)
+    data, after = [], None
+    while True:
+        with urllib.request.urlopen(url + "/batches?limit=100" + (f"&after={after}" if after else ""), timeout=30) as r:
+            page = json.load(r)
+        data += page["data"]
+        if not page.get("has_more") or not page["data"]:
+            return len(data), sum(b["request_counts"]["total"] for b in data)
+        after = page["data"][-1]["id"]
 
 
 def main():

@@ -132,7 +132,7 @@ public record BatchLine(String customId, int status, ChatCompletion completion, 
 
         private static boolean blank(byte[] b, int n) {
             for (int i = 0; i < n; i++) {
-                if (b[i] != ' ' && b[i] != '\t') {
+                if (b[i] < 0 || !Character.isWhitespace((char) b[i])) {
                     return false;
                 }
             }

@@ -67,6 +67,27 @@ class BatchLineTest {
     }
 
     @Test
+    void aCharacterSplitAcrossTheReadersChunksIsReadWhole() throws Exception {
+        // The reader takes 64 KB at a time: put a three-byte character across that boundary.
+        String prefix = String.format(ANSWERED, 0, 0, "");
+        int at = prefix.indexOf("\"content\":\"") + 11;
+        String pad = "a".repeat(65_536 - at - 1);
+        List<BatchLine> lines = read(String.format(ANSWERED, 0, 0, pad + "✓✓") + "\n" + String.format(ANSWERED, 1, 1, "next"));
+        assertEquals(pad + "✓✓", lines.get(0).completion().content());
+        assertEquals("next", lines.get(1).completion().content());
+    }
+
+    @Test
+    void theStreamedReadingAgreesWithTheTreeOnOddLines() throws Exception {
+        // A second "response" (the last wins in the tree) and trailing text go to the tree reading.
+        String twice = "{\"custom_id\":\"row-1\",\"response\":{\"status_code\":200,\"body\":{\"choices\":"
+                + "[{\"message\":{\"content\":\"x\"}}]}},\"response\":null,\"error\":{\"code\":\"batch_expired\"}}";
+        assertTrue(BatchLine.parse(twice).expired());
+        String trailing = String.format(ANSWERED, 2, 2, "y") + " {}";
+        assertEquals("y", BatchLine.parse(trailing).completion().content());
+    }
+
+    @Test
     void linesOfOtherShapesAreReadToo() throws Exception {
         String bodyFirst = "{\"custom_id\":\"row-3\",\"response\":{\"body\":{\"choices\":[{\"message\":{\"content\":\"late status\"}}]},"
                 + "\"status_code\":200}}";

@@ -65,6 +65,15 @@ final class BatchJob {
     record Part(int index, int lines, String inputFileId, String batchId, int lastRow, boolean retry) {
     }
 
+    /**
+     * What a state file records: the parts, and whether the first submission of the cell's rows
+     * finished (or its batches were cancelled): when it did not (a kernel killed, an interrupt
+     * between parts), a re-attaching run submits the rows after the last part ({@code rest}, filled
+     * by {@link #resume}; empty as read from the file).
+     */
+    record State(List<Part> parts, boolean complete, String run, List<FanOutJob.Row> rest) {
+    }
+
     /** How the job ended: every part merged, or detached by an interrupt. */
     record Outcome(boolean detached, int rows, int merged, List<Batch> batches) {
     }
@@ -81,6 +90,12 @@ final class BatchJob {
     private final int maxLines;
     private final long maxBytes;
     private boolean retryFailed;
+    /**
+     * Names this cell's submission in its state file and in its batches' metadata, so that a run that
+     * re-attaches adopts only batches of the submission it finishes (not those of an earlier run of
+     * the same cell, which may have been cancelled).
+     */
+    private String run = java.util.UUID.randomUUID().toString();
     /** Why a batch the provider refused ran nothing, or null. */
     private String failure;
 
@@ -195,16 +210,16 @@ final class BatchJob {
         return out;
     }
 
-    /** The parts in the state file, or null when there is none (or it names another endpoint). */
-    List<Part> attached() {
-        return parts(state, client.baseUrl());
+    /** The state file's record, or null when there is none (or it names another endpoint). */
+    State attached() {
+        return state(state, client.baseUrl());
     }
 
     /**
-     * The parts a state file records, or null when there is none or it names another endpoint than
+     * What a state file records, or null when there is none or it names another endpoint than
      * {@code baseUrl} (null: any).
      */
-    static List<Part> parts(Path state, String baseUrl) {
+    static State state(Path state, String baseUrl) {
         if (!Files.isRegularFile(state)) {
             return null;
         }
@@ -218,7 +233,8 @@ final class BatchJob {
                 parts.add(new Part(p.path("index").asInt(), p.path("lines").asInt(), p.path("input_file_id").asText(null),
                         p.path("batch_id").asText(null), p.path("last_row").asInt(-1), p.path("retry").asBoolean(false)));
             }
-            return parts;
+            // A state file of an earlier version (no "complete") was written whole before its batches ran.
+            return new State(parts, n.path("complete").asBoolean(!n.has("complete")), n.path("run").asText(null), List.of());
         } catch (IOException e) {
             throw new UncheckedIOException("the batch state " + state + " cannot be read: " + e.getMessage(), e);
         }
@@ -233,28 +249,41 @@ final class BatchJob {
         return run(attached());
     }
 
-    /** {@link #run()} with the parts of the state file read already ({@link #attached()}), or null. */
-    Outcome run(List<Part> attached) throws IOException {
+    /**
+     * {@link #run()} with the state file read already ({@link #attached()}, and {@link #resume}d when
+     * its first submission had not finished), or null.
+     */
+    Outcome run(State attached) throws IOException {
         fillCached();
-        List<Part> parts = attached;
-        boolean reattached = parts != null;
-        if (parts == null) {
+        if (attached != null && attached.run() != null) {
+            run = attached.run();
+        }
+        List<Part> parts;
+        if (attached == null) {
             parts = submit(uncached(), List.of(), false);
-        }
-        if (display != null && reattached) {
-            display.say("re-attached to " + parts.size() + (parts.size() == 1 ? " batch" : " batches")
-                    + " of an earlier run of this cell (" + state.getFileName() + ")");
-        }
-        List<FanOutJob.Row> rest = reattached ? unsubmitted(parts) : List.of();
-        if (!rest.isEmpty()) {
-            // The earlier run stopped (a kernel killed, an interrupt) before it had submitted every part.
-            if (display != null) {
-                display.say("submitting the " + rest.size() + (rest.size() == 1 ? " row" : " rows")
-                        + " the earlier run had not submitted");
+            if (!parts.isEmpty()) {
+                save(parts, true);
             }
-            List<Part> more = submit(rest, parts, false);
-            parts = new ArrayList<>(parts);
-            parts.addAll(more);
+        } else {
+            if (!attached.complete() && attached.rest().isEmpty()) {
+                attached = resume(attached);
+            }
+            parts = attached.parts();
+            if (display != null) {
+                display.say("re-attached to " + parts.size() + (parts.size() == 1 ? " batch" : " batches")
+                        + " of an earlier run of this cell (" + state.getFileName() + ")");
+            }
+            if (!attached.complete()) {
+                List<FanOutJob.Row> rest = attached.rest();
+                if (!rest.isEmpty() && display != null) {
+                    display.say(String.format(java.util.Locale.ROOT, "submitting the %,d %s the earlier run had not submitted",
+                            rest.size(), rest.size() == 1 ? "row" : "rows"));
+                }
+                List<Part> more = submit(rest, parts, false);
+                parts = new ArrayList<>(parts);
+                parts.addAll(more);
+                save(parts, true);
+            }
         }
         Map<String, Batch> latest = new LinkedHashMap<>();
         Map<String, Boolean> merged = new LinkedHashMap<>();
@@ -308,10 +337,59 @@ final class BatchJob {
     }
 
     /**
-     * The rows the first submission of the state file's parts did not reach: its parts hold the
-     * uncached rows in order, so these are the uncached rows after the last part's last row. None
-     * when a part does not say its last row (a state file of an earlier version).
+     * The state of a first submission that did not finish, made ready to finish it: the batches the
+     * earlier run created but had not yet written to the state file (it was killed in between; the
+     * provider's list names them by their metadata) are adopted, and {@code rest} holds the rows no
+     * part reached. The parts hold the uncached rows in order, so these are the uncached rows after
+     * the last part's last row; none when a part does not say its last row (an earlier version).
      */
+    State resume(State attached) throws IOException {
+        List<Part> parts = new ArrayList<>(attached.parts());
+        run = attached.run();
+        List<Part> adopted = run == null ? List.of() : adopt(parts.size());
+        if (!adopted.isEmpty()) {
+            parts.addAll(adopted);
+            save(parts, false);
+        }
+        return new State(List.copyOf(parts), false, attached.run(), unsubmitted(parts));
+    }
+
+    /** How many of the provider's most recent batches are searched for this cell's unrecorded ones. */
+    private static final int ADOPT_PAGES = 10;
+
+    /** The batches of this state file from part {@code from} on, in order, that the provider lists. */
+    private List<Part> adopt(int from) {
+        Map<Integer, Part> found = new java.util.TreeMap<>();
+        String after = null;
+        for (int page = 0; page < ADOPT_PAGES; page++) {
+            dev.chorus.client.BatchPage p = client.batches().list(100, after);
+            for (Batch b : p.data()) {
+                Map<String, String> m = b.metadata();
+                if (!run.equals(m.get("chorus_run")) || !state.getFileName().toString().equals(m.get("chorus_state"))) {
+                    continue;
+                }
+                try {
+                    int index = Integer.parseInt(m.get("chorus_part"));
+                    if (index >= from) {
+                        found.putIfAbsent(index, new Part(index, Integer.parseInt(m.get("chorus_lines")), b.inputFileId(), b.id(),
+                                Integer.parseInt(m.get("chorus_last_row")), false));
+                    }
+                } catch (RuntimeException e) {
+                    // metadata this job did not write
+                }
+            }
+            if (!p.hasMore() || p.lastId() == null) {
+                break;
+            }
+            after = p.lastId();
+        }
+        List<Part> out = new ArrayList<>();
+        for (int i = from; found.containsKey(i); i++) {
+            out.add(found.get(i));
+        }
+        return out;
+    }
+
     private List<FanOutJob.Row> unsubmitted(List<Part> parts) {
         int last = -1;
         for (Part p : parts) {
@@ -392,12 +470,17 @@ final class BatchJob {
                     throw new ChorusException("interrupted before every part was submitted", 0, null, null, false, null);
                 }
                 FileObject in = client.files().upload(file, "batch");
+                int lastRow = todo.get(from + lines - 1).index();
+                // The metadata lets a run that re-attaches find this batch should this one die before it
+                // is written to the state file.
                 Batch b = client.batches().create(in.id(), BatchApi.CHAT_COMPLETIONS, "24h",
-                        Map.of("chorus_part", String.valueOf(all.size()), "chorus_state", state.getFileName().toString()));
-                Part part = new Part(all.size(), lines, in.id(), b.id(), todo.get(from + lines - 1).index(), retry);
+                        Map.of("chorus_part", String.valueOf(all.size()), "chorus_state", state.getFileName().toString(),
+                                "chorus_lines", String.valueOf(lines), "chorus_last_row", String.valueOf(lastRow),
+                                "chorus_retry", String.valueOf(retry), "chorus_run", run));
+                Part part = new Part(all.size(), lines, in.id(), b.id(), lastRow, retry);
                 parts.add(part);
                 all.add(part);
-                save(all);
+                save(all, retry);
                 Files.delete(file);
                 from += lines;
             }
@@ -412,8 +495,15 @@ final class BatchJob {
         return parts;
     }
 
-    private void save(List<Part> parts) throws IOException {
-        ObjectNode root = JSON.createObjectNode().put("base_url", client.baseUrl()).put("rows", rows.size());
+    /** Writes the state file; {@code complete}: the first submission finished. */
+    private void save(List<Part> parts, boolean complete) throws IOException {
+        save(state, client.baseUrl(), rows.size(), parts, complete, run);
+    }
+
+    private static void save(Path state, String baseUrl, int rows, List<Part> parts, boolean complete, String run)
+            throws IOException {
+        ObjectNode root = JSON.createObjectNode().put("base_url", baseUrl).put("rows", rows).put("complete", complete)
+                .put("run", run);
         ArrayNode a = root.putArray("parts");
         for (Part p : parts) {
             a.addObject().put("index", p.index()).put("lines", p.lines()).put("input_file_id", p.inputFileId())
@@ -512,12 +602,20 @@ final class BatchJob {
         }
     }
 
-    /** Asks the provider to cancel every batch of the state file; returns their statuses after the ask. */
-    static List<Batch> cancel(ChatClient client, Path state) {
-        List<Part> parts = parts(state, null);
+    /**
+     * Asks the provider to cancel every batch of the state file; returns their statuses after the ask.
+     * The state file then says the submission is complete: running the cell again collects what the
+     * batches finished and submits nothing more.
+     */
+    static List<Batch> cancel(ChatClient client, Path state) throws IOException {
+        State s = state(state, null);
         List<Batch> out = new ArrayList<>();
-        for (Part p : parts == null ? List.<Part>of() : parts) {
+        for (Part p : s == null ? List.<Part>of() : s.parts()) {
             out.add(client.batches().cancel(p.batchId()));
+        }
+        if (s != null && !s.complete()) {
+            JsonNode n = JSON.readTree(state.toFile());
+            save(state, n.path("base_url").asText(), n.path("rows").asInt(), s.parts(), true, s.run());
         }
         return out;
     }

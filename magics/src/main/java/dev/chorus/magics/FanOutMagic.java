@@ -563,17 +563,22 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         BatchDisplay display = notebook == null ? null : new BatchDisplay(notebook, "%%fanout --batch");
         BatchJob job = new BatchJob(client, rows, requests, results, cache, state, model, display)
                 .retryFailed(c.retryFailed());
-        List<BatchJob.Part> attached;
+        BatchJob.State attached;
         try {
             attached = job.attached();
-            if (attached == null) {
+            if (attached != null && !attached.complete()) {
+                // An earlier run stopped mid-submission: what it had not submitted goes through the guard too.
+                attached = job.resume(attached);
+            }
+            if (attached == null || !attached.rest().isEmpty()) {
                 List<FanOutJob.Row> uncached = job.uncached();
                 Map<String, Preflight.Price> batchPrices = new java.util.LinkedHashMap<>();
                 prices.forEach((m, p) -> batchPrices.put(m, p == null ? null : p.batch()));
-                preflight(c, client, uncached, requests, model, rows.size() - uncached.size(), results,
-                        display == null ? null : display::say, notebook, batchPrices);
+                preflight(c, client, attached == null ? uncached : attached.rest(), requests, model,
+                        rows.size() - uncached.size(), results, display == null ? null : display::say, notebook,
+                        batchPrices);
             }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (java.io.IOException | java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
             throw c.options().failed(e.getMessage());
         }
         if (bind && notebook != null) {
@@ -613,7 +618,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                 s.append(i == 0 ? "" : ", ").append(batches.get(i).id()).append(' ').append(batches.get(i).status());
             }
             return Displays.text(s.append("; run the cell again to collect what they finished").toString());
-        } catch (java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
+        } catch (java.io.IOException | java.io.UncheckedIOException | dev.chorus.client.ChorusException e) {
             throw o.failed("could not cancel the batches of " + state.getFileName() + ": " + e.getMessage());
         }
     }

@@ -57,7 +57,8 @@ final class TableRenderer {
     /**
      * The columns a display shows: all but {@code start_ms} and {@code end_ms} of a fan-out's result
      * (the timeline's data, drawn by its chart; they would make the table too wide to read), unless
-     * {@code allColumns}. The title then says they are left out.
+     * {@code allColumns}. The title then says they are left out. The table returned shares its
+     * columns with {@code table}: it is for reading only.
      */
     static Table shown(Table table, boolean allColumns) {
         List<String> names = table.columnNames();

@@ -123,33 +123,97 @@ class BatchJobTest {
         assertEquals(2, client.batches().list(100, null).data().size());
     }
 
-    @Test
-    void aRunStoppedBeforeItsLastPartWasSubmittedSubmitsTheRestWhenItReattaches() throws Exception {
-        Path state = dir.resolve("stopped.json");
-        BatchJob first = job(30, state, 10, Long.MAX_VALUE);
-        first.run();
-        List<BatchJob.Part> parts = first.attached();
-        assertEquals(List.of(9, 19, 29), parts.stream().map(BatchJob.Part::lastRow).toList());
-        // As if the kernel died after the second batch was created: the state file names two of the three parts.
+    /** Rewrites the state file: {@code edit} changes its JSON. */
+    private static void editState(Path state, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
+            throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(state.toFile());
-        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("parts")).remove(2);
+        edit.accept(root);
         json.writeValue(state.toFile(), root);
+    }
+
+    @Test
+    void aRunStoppedBeforeItHadSubmittedEveryPartSubmitsTheRestWhenItReattaches() throws Exception {
+        Path state = dir.resolve("stopped.json");
+        // The first 20 of 30 rows went out in two parts, then the kernel died: the state file is not complete.
+        job(20, state, 10, Long.MAX_VALUE).run();
+        assertEquals(List.of(9, 19), job(20, state, 10, Long.MAX_VALUE).attached().parts().stream()
+                .map(BatchJob.Part::lastRow).toList());
+        editState(state, root -> root.put("complete", false));
         BatchJob second = job(30, state, 10, Long.MAX_VALUE);
         BatchJob.Outcome outcome = second.run();
         Table t = second.table().table();
         assertEquals(30, t.stringColumn("status").countOccurrences("ok"), t.stringColumn("error").asList().toString());
         assertEquals(30, new HashSet<>(t.stringColumn("answer").asList()).size());
         assertEquals(List.of(10, 10, 10), outcome.batches().stream().map(b -> b.requestCounts().total()).toList(),
-                "two parts re-attached, the third's rows submitted once more");
-        assertEquals(List.of(parts.get(0).batchId(), parts.get(1).batchId()),
-                outcome.batches().subList(0, 2).stream().map(b -> b.id()).toList());
+                "two parts re-attached, the rest submitted as a third");
         assertEquals(3, parts(state));
+        assertTrue(second.attached().complete());
         // Complete now: a third run submits nothing.
-        BatchJob third = job(30, state, 10, Long.MAX_VALUE);
-        third.run();
-        assertEquals(4, client.batches().list(100, null).data().size(), "3 of the first run, 1 of the second");
-        assertEquals(30, third.table().table().stringColumn("status").countOccurrences("ok"));
+        job(30, state, 10, Long.MAX_VALUE).run();
+        assertEquals(3, client.batches().list(100, null).data().size());
+    }
+
+    @Test
+    void aBatchCreatedButNotYetRecordedIsAdoptedNotSubmittedAgain() throws Exception {
+        Path state = dir.resolve("unrecorded.json");
+        job(30, state, 10, Long.MAX_VALUE).run();
+        // As if the kernel died after the third batch was created and before the state file named it.
+        editState(state, root -> {
+            root.put("complete", false);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("parts")).remove(2);
+        });
+        BatchJob second = job(30, state, 10, Long.MAX_VALUE);
+        second.run();
+        assertEquals(30, second.table().table().stringColumn("status").countOccurrences("ok"));
+        assertEquals(3, client.batches().list(100, null).data().size(), "the third batch adopted from the provider's list");
+        assertEquals(3, parts(state));
+    }
+
+    @Test
+    void onlyBatchesOfTheSameSubmissionAreAdopted() throws Exception {
+        Path state = dir.resolve("another.json");
+        job(30, state, 10, Long.MAX_VALUE).run();
+        // Another submission of the same cell (its run id differs) stopped after two parts: the third batch of
+        // the first submission is not its own (it might have been cancelled), so its rows go out anew.
+        editState(state, root -> {
+            root.put("complete", false).put("run", "another-submission");
+            ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("parts")).remove(2);
+        });
+        BatchJob second = job(30, state, 10, Long.MAX_VALUE);
+        second.run();
+        assertEquals(30, second.table().table().stringColumn("status").countOccurrences("ok"));
+        assertEquals(4, client.batches().list(100, null).data().size());
+    }
+
+    @Test
+    void aCompleteStateOrOneOfAnEarlierVersionSubmitsNothingMore() throws Exception {
+        Path state = dir.resolve("complete.json");
+        job(20, state, 10, Long.MAX_VALUE).run();
+        // The same state with rows its run did not submit (say, cached then and not now): nothing goes out.
+        BatchJob more = job(30, state, 10, Long.MAX_VALUE);
+        more.run();
+        assertEquals(2, client.batches().list(100, null).data().size());
+        Table t = more.table().table();
+        assertEquals(20, t.stringColumn("status").countOccurrences("ok"));
+        assertEquals(10, t.stringColumn("status").countOccurrences("failed"));
+        // A state file of the earlier version (no "complete", no "last_row"): nothing more either.
+        editState(state, root -> {
+            root.remove("complete");
+            root.get("parts").forEach(p -> ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove("last_row"));
+        });
+        assertTrue(job(30, state, 10, Long.MAX_VALUE).attached().complete());
+        job(30, state, 10, Long.MAX_VALUE).run();
+        assertEquals(2, client.batches().list(100, null).data().size());
+    }
+
+    @Test
+    void cancellingMarksTheSubmissionComplete() throws Exception {
+        Path state = dir.resolve("cancel.json");
+        job(20, state, 10, Long.MAX_VALUE).run();
+        editState(state, root -> root.put("complete", false));
+        BatchJob.cancel(client, state);
+        assertTrue(job(30, state, 10, Long.MAX_VALUE).attached().complete(), "a cancelled run is not resumed");
     }
 
     /** A shape for the state file's name. */
@@ -174,7 +238,7 @@ class BatchJobTest {
         BatchJob first = job(5, state, 10, Long.MAX_VALUE);
         first.run();
         assertTrue(Files.isRegularFile(state));
-        List<BatchJob.Part> parts = first.attached();
+        List<BatchJob.Part> parts = first.attached().parts();
         assertEquals(1, parts.size());
         assertEquals(5, parts.get(0).lines());
         // A new job with the same state file (a kernel restarted) submits nothing and fills its table from the batch.

@@ -115,7 +115,9 @@ public final class Json {
 
         public BatchLineWriter(OutputStream out) {
             try {
-                g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                // Each line is flushed into the stream, not through it: a file stream is flushed by its owner.
+                g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                        .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -239,6 +241,9 @@ public final class Json {
                 if (field.equals("custom_id") && t == JsonToken.VALUE_STRING) {
                     id = p.getText();
                 } else if (field.equals("response") && t == JsonToken.START_OBJECT) {
+                    if (status != 0 || answer != null) {
+                        return null; // a second "response": the tree reads it as it always did
+                    }
                     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                         String f = p.currentName();
                         if (f.equals("body")) {
@@ -261,7 +266,7 @@ public final class Json {
                     p.skipChildren();
                 }
             }
-            if (id == null || status != 200 || answer == null || answer.choices() == null) {
+            if (id == null || status != 200 || answer == null || answer.choices() == null || p.nextToken() != null) {
                 return null;
             }
             return new dev.chorus.client.BatchLine(id, 200, completion("batch line " + id, answer, requestId, 1, () -> ""),
