@@ -85,9 +85,6 @@ public final class JShellEvaluator implements AutoCloseable {
         public enum Status { COMPLETE, INCOMPLETE, INVALID }
     }
 
-    private record Piece(String text, int offset, CompletionInfo info) {
-    }
-
     /** Where a snippet came from: the eval call that ran it, the cell's label and the snippet's first line. */
     private final EvaluatorOptions options;
     private final ExecutorService cellExecutor;
@@ -517,23 +514,7 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     private List<Piece> split(String code) {
-        List<Piece> pieces = new ArrayList<>();
-        String rest = code;
-        int offset = 0;
-        while (!rest.isBlank()) {
-            CompletionInfo info = analysis.analyzeCompletion(rest);
-            String remaining = info.remaining();
-            boolean incomplete = info.source() == null;
-            if (incomplete || !rest.endsWith(remaining) || remaining.length() >= rest.length()) {
-                pieces.add(new Piece(rest, offset, info));
-                break;
-            }
-            int consumed = rest.length() - remaining.length();
-            pieces.add(new Piece(rest.substring(0, consumed), offset, info));
-            offset += consumed;
-            rest = remaining;
-        }
-        return pieces;
+        return Piece.split(analysis, code);
     }
 
     // ------------------------------------------------------------------ failures
