@@ -94,19 +94,13 @@ public final class JShellEvaluator implements AutoCloseable {
     private final Object interruptLock = new Object();
     private final Queue<Runnable> afterCell = new ConcurrentLinkedQueue<>();
     private final Map<String, ErrorText.Origin> origins = new ConcurrentHashMap<>();
-    private final ErrorText errors = new ErrorText(() -> this.shell, origins);
-    private final Set<String> jvmClasspath;
-    private final Set<String> compileClasspath;
+    private final NotebookShell shell;
+    private final ErrorText errors;
 
     // guarded by shellLock
-    private JShell shell;
-    private SourceCodeAnalysis analysis;
-    private InProcessExecution execution;
-    private SnippetLoader loader;
     /** Variables declared by {@link #bind}, by name, so that binding the same name and type again sets its field. */
     private final Map<String, Bound> bound = new java.util.HashMap<>();
     private int evalCount;
-    private boolean indexSuspended;
 
     // guarded by interruptLock
     private boolean cellRunning;
@@ -122,10 +116,8 @@ public final class JShellEvaluator implements AutoCloseable {
 
     private JShellEvaluator(EvaluatorOptions options) {
         this.options = options;
-        this.jvmClasspath = new LinkedHashSet<>(Arrays.asList(
-                System.getProperty("java.class.path", "").split(File.pathSeparator)));
-        jvmClasspath.remove("");
-        this.compileClasspath = new LinkedHashSet<>(notebookVisible(jvmClasspath));
+        this.shell = new NotebookShell(options);
+        this.errors = new ErrorText(shell::jshell, origins);
         Thread[] holder = new Thread[1];
         this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "chorus-cell-" + THREADS.incrementAndGet());
@@ -150,11 +142,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private void startShell() {
         shellLock.lock();
         try {
-            loader = new SnippetLoader(options.parentLoader(), jvmClasspath, options.warnings());
-            // libraries that look classes up through the context loader (ServiceLoader, Jackson)
-            // must see notebook classes and jars added at run time
-            Thread.currentThread().setContextClassLoader(loader.classLoader());
-            execution = new InProcessExecution(loader, new InProcessExecution.Hooks() {
+            shell.start(new InProcessExecution.Hooks() {
                 @Override
                 public void enter() {
                     enterNotebookCode();
@@ -165,43 +153,6 @@ public final class JShellEvaluator implements AutoCloseable {
                     leaveNotebookCode();
                 }
             });
-            // JShell's compiler starts from java.class.path, read once when JShell is built: it sees only the
-            // jars notebook code may use (javac indexes every jar it is given, megabytes of heap each)
-            String jvmPath = System.getProperty("java.class.path");
-            if (jvmPath != null) {
-                System.setProperty("java.class.path", String.join(File.pathSeparator, compileClasspath));
-            }
-            try {
-                shell = JShell.builder()
-                        .executionEngine(InProcessExecution.provider(execution), Map.of())
-                        .build();
-            } finally {
-                if (jvmPath != null) {
-                    System.setProperty("java.class.path", jvmPath);
-                }
-            }
-            if (!compileClasspath.isEmpty()) {
-                // sets the compiler's path before anything asks for it (its default reads java.class.path again,
-                // the full one; and once the source analysis has looked at the class path, it keeps the full one)
-                shell.addToClasspath(String.join(File.pathSeparator, compileClasspath));
-            }
-            analysis = shell.sourceCodeAnalysis();
-            indexSuspended = indexing(analysis, "suspendIndexing");
-            for (Path p : options.classpath()) {
-                shell.addToClasspath(p.toAbsolutePath().toString());
-            }
-            for (String imp : options.imports()) {
-                for (SnippetEvent ev : shell.eval(imp)) {
-                    if (ev.status() == Snippet.Status.REJECTED) {
-                        options.warnings().accept("start-up import failed: " + imp);
-                    }
-                }
-            }
-            // one throw-away compile and run loads javac and the execution path before the first cell
-            for (SnippetEvent ev : shell.eval("Integer.valueOf(1) + 1")) {
-                shell.drop(ev.snippet());
-            }
-            analysis.analyzeCompletion("int x = 1;");
         } finally {
             shellLock.unlock();
         }
@@ -227,50 +178,6 @@ public final class JShellEvaluator implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /**
-     * Jars of the kernel's own class path that only the kernel uses at run time (the Maven resolver behind
-     * %maven, guava and icu4j under Tablesaw, Netty under the sandbox, ZeroMQ, ASM): notebook code does not
-     * compile against them unless a %maven or %classpath cell adds them.
-     */
-    private static final Pattern RUNTIME_ONLY = Pattern.compile(
-            "(maven-|plexus-|standalone-|context-\\d|httpclient-|httpcore-|commons-codec-|jcl-over-slf4j-|guava-"
-                    + "|failureaccess-|listenablefuture-|jsr305-|checker-qual-|j2objc-annotations-"
-                    + "|error_prone_annotations-|icu4j-|classgraph-|netty-|jeromq-|jnacl-|asm-|slf4j-nop-).*\\.jar");
-
-    /**
-     * The entries of this JVM's class path that notebook code compiles against: class folders and every
-     * jar except the kernel's {@linkplain #RUNTIME_ONLY run-time-only} ones. Classes still load from all of them.
-     */
-    static List<String> notebookVisible(Collection<String> jvmClasspath) {
-        List<String> visible = new ArrayList<>();
-        for (String entry : jvmClasspath) {
-            Path name = Path.of(entry).getFileName();
-            if (name == null || !RUNTIME_ONLY.matcher(name.toString()).matches()) {
-                visible.add(entry);
-            }
-        }
-        return visible;
-    }
-
-    /**
-     * Suspends or resumes the class-name index JShell's source analysis builds in the background for
-     * completion (every package and class of the JDK and of the compile path: about 25 MB of heap and a
-     * tenth of a second of a core at start). The kernel suspends it at start and resumes it at the first
-     * completion request, so a notebook pays for it only when someone completes. The switch is JShell's
-     * internal one and needs {@code --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED} (the kernel's JVM flags
-     * have it); without it nothing changes and this returns false.
-     */
-    private static boolean indexing(SourceCodeAnalysis analysis, String method) {
-        try {
-            Method m = analysis.getClass().getMethod(method);
-            m.setAccessible(true);
-            m.invoke(analysis);
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
         }
     }
 
@@ -392,8 +299,8 @@ public final class JShellEvaluator implements AutoCloseable {
             // JShell numbers stack-trace lines wrongly when a snippet starts with blank lines
             String stripped = source.substring(lead);
             int offset = piece.offset() + lead;
-            execution.reset();
-            List<SnippetEvent> events = shell.eval(stripped);
+            shell.execution().reset();
+            List<SnippetEvent> events = shell.jshell().eval(stripped);
             for (SnippetEvent ev : events) {
                 if (ev.causeSnippet() != null) {
                     continue;
@@ -410,7 +317,7 @@ public final class JShellEvaluator implements AutoCloseable {
                         && ev.status() != Snippet.Status.REJECTED) {
                     // A cell's value is shown, never named: JShell's $N temporaries would pile up, and every
                     // later eval gets slower with the number of snippets (20 ms after a few hundred 1+1s).
-                    shell.drop(v);
+                    shell.jshell().drop(v);
                 }
                 if (!(r instanceof EvalResult.Value) && !(r instanceof EvalResult.NoValue)) {
                     return r;
@@ -426,7 +333,7 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         }
         for (Pending p : pending) {
-            Snippet.Status now = shell.status(p.snippet());
+            Snippet.Status now = shell.jshell().status(p.snippet());
             if (now == Snippet.Status.RECOVERABLE_DEFINED || now == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                 String why = errors.unresolvedText(p.snippet(), now == Snippet.Status.RECOVERABLE_DEFINED);
                 return new EvalResult.CompileError(ErrorText.caretText(code, p.offset(), why), why);
@@ -452,7 +359,7 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         }
         if (ev.exception() != null) {
-            return failure(ev.exception(), execution.thrown(), cell);
+            return failure(ev.exception(), shell.execution().thrown(), cell);
         }
         if (interruptPending()) {
             return EvalResult.Interrupted.INSTANCE;
@@ -467,8 +374,8 @@ public final class JShellEvaluator implements AutoCloseable {
             return EvalResult.NoValue.INSTANCE;
         }
         Object value;
-        if (execution.valueCaptured()) {
-            value = execution.value();
+        if (shell.execution().valueCaptured()) {
+            value = shell.execution().value();
         } else if (s instanceof ExpressionSnippet es && s.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND) {
             value = get(es.name());
         } else {
@@ -514,7 +421,7 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     private List<Piece> split(String code) {
-        return Piece.split(analysis, code);
+        return Piece.split(shell.analysis(), code);
     }
 
     // ------------------------------------------------------------------ failures
@@ -580,12 +487,7 @@ public final class JShellEvaluator implements AutoCloseable {
     /** Adds jars or class folders to the notebook's compiler and class loader. */
     public void addToClasspath(List<Path> entries) {
         withShell(() -> {
-            for (Path p : entries) {
-                String entry = p.toAbsolutePath().toString();
-                if (compileClasspath.add(entry)) {
-                    shell.addToClasspath(entry);
-                }
-            }
+            shell.addToClasspath(entries);
             return null;
         });
     }
@@ -638,17 +540,15 @@ public final class JShellEvaluator implements AutoCloseable {
             String text = code.substring(p.offset(), p.offset() + p.text().length());
             int[] anchor = new int[1];
             int start = p.offset();
-            if (indexSuspended) {
-                indexSuspended = !indexing(analysis, "resumeIndexing");
-            }
-            List<Suggestion> suggestions = analysis.completionSuggestions(text, at - p.offset(), anchor);
+            shell.resumeIndexing();
+            List<Suggestion> suggestions = shell.analysis().completionSuggestions(text, at - p.offset(), anchor);
             if (suggestions.isEmpty()) {
                 // JShell knows only evaluated snippets: let variables declared earlier in this
                 // cell be seen by completing inside a block that declares them as locals
                 String locals = earlierVariables(code, p.offset());
                 if (!locals.isEmpty()) {
                     String block = "{ " + locals + "\n";
-                    suggestions = analysis.completionSuggestions(block + text, block.length() + at - p.offset(), anchor);
+                    suggestions = shell.analysis().completionSuggestions(block + text, block.length() + at - p.offset(), anchor);
                     start -= block.length();
                 }
             }
@@ -667,7 +567,7 @@ public final class JShellEvaluator implements AutoCloseable {
             if (source == null) {
                 continue;
             }
-            for (Snippet s : analysis.sourceToSnippets(source)) {
+            for (Snippet s : shell.analysis().sourceToSnippets(source)) {
                 if (s instanceof VarSnippet && !s.source().isBlank()) {
                     String decl = s.source().strip();
                     sb.append(decl).append(decl.endsWith(";") ? " " : "; ");
@@ -710,11 +610,11 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     private List<Documentation> documentation(String text, int c) {
-        List<Documentation> docs = analysis.documentation(text, c, true);
+        List<Documentation> docs = shell.analysis().documentation(text, c, true);
         if (docs.isEmpty()) {
             // a method name without its parenthesis: ask as if the call were being typed
             String call = text.substring(0, c) + "(" + text.substring(c);
-            docs = analysis.documentation(call, c + 1, true);
+            docs = shell.analysis().documentation(call, c + 1, true);
         }
         return docs;
     }
@@ -788,16 +688,16 @@ public final class JShellEvaluator implements AutoCloseable {
         return withShell(() -> {
             VarSnippet v = activeVariable(name)
                     .orElseThrow(() -> new IllegalArgumentException("no notebook variable named '" + name + "'"));
-            execution.reset();
-            shell.varValue(v);
-            return execution.value();
+            shell.execution().reset();
+            shell.jshell().varValue(v);
+            return shell.execution().value();
         });
     }
 
     private Optional<VarSnippet> activeVariable(String name) {
         VarSnippet found = null;
-        for (VarSnippet v : shell.variables().toList()) {
-            if (v.name().equals(name) && shell.status(v).isActive()) {
+        for (VarSnippet v : shell.jshell().variables().toList()) {
+            if (v.name().equals(name) && shell.jshell().status(v).isActive()) {
                 found = v;
             }
         }
@@ -808,7 +708,7 @@ public final class JShellEvaluator implements AutoCloseable {
     public List<String> variableNames() {
         return withShell(() -> {
             LinkedHashSet<String> names = new LinkedHashSet<>();
-            shell.variables().filter(v -> shell.status(v).isActive())
+            shell.jshell().variables().filter(v -> shell.jshell().status(v).isActive())
                     .map(VarSnippet::name)
                     .filter(n -> !n.startsWith("$"))
                     .forEach(names::add);
@@ -857,13 +757,13 @@ public final class JShellEvaluator implements AutoCloseable {
         String id = Bindings.put(value);
         try {
             String source = type + " " + name + " = (" + type + ") " + Bindings.class.getName() + ".take(\"" + id + "\");";
-            execution.reset();
-            loader.record();
+            shell.execution().reset();
+            shell.loader().record();
             List<SnippetEvent> events;
             try {
-                events = shell.eval(source);
+                events = shell.jshell().eval(source);
             } finally {
-                remember(name, type, loader.recorded());
+                remember(name, type, shell.loader().recorded());
             }
             for (SnippetEvent ev : events) {
                 if (ev.causeSnippet() != null) {
@@ -874,7 +774,7 @@ public final class JShellEvaluator implements AutoCloseable {
                             + diagnosticMessages(ev.snippet()));
                 }
                 if (ev.exception() != null) {
-                    Throwable t = execution.thrown() != null ? execution.thrown() : ev.exception();
+                    Throwable t = shell.execution().thrown() != null ? shell.execution().thrown() : ev.exception();
                     throw new IllegalArgumentException("cannot bind '" + name + "' as " + type + ": " + t, t);
                 }
             }
@@ -894,7 +794,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 || (value != null && !b.field().getType().isInstance(value))) {
             return false;
         }
-        if (!shell.status(b.snippet()).isActive() || activeVariable(name).orElse(null) != b.snippet()) {
+        if (!shell.jshell().status(b.snippet()).isActive() || activeVariable(name).orElse(null) != b.snippet()) {
             bound.remove(name);
             return false;
         }
@@ -929,7 +829,7 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     private String diagnosticMessages(Snippet s) {
-        return String.join("; ", shell.diagnostics(s).filter(Diag::isError)
+        return String.join("; ", shell.jshell().diagnostics(s).filter(Diag::isError)
                 .map(d -> ErrorText.oneLine(ErrorText.cleanMessage(d.getMessage(java.util.Locale.ROOT)))).distinct().toList());
     }
 
@@ -965,9 +865,7 @@ public final class JShellEvaluator implements AutoCloseable {
         cellExecutor.execute(() -> {
             shellLock.lock();
             try {
-                if (shell != null) {
-                    shell.close();
-                }
+                shell.close();
             } finally {
                 shellLock.unlock();
             }

@@ -61,7 +61,7 @@ class ClasspathTest {
     @Test
     void notebookCodeCompilesAgainstTheApiJarsAndClassFoldersButNotTheKernelsRuntimeOnlyJars() {
         String lib = "/opt/chorus/lib/";
-        List<String> visible = JShellEvaluator.notebookVisible(List.of(
+        List<String> visible = NotebookShell.notebookVisible(List.of(
                 "/srv/notebooks/classes",
                 lib + "chorus-client-0.1.0.jar",
                 lib + "tablesaw-core-0.44.4.jar",
