@@ -96,10 +96,9 @@ public final class JShellEvaluator implements AutoCloseable {
     private final Map<String, ErrorText.Origin> origins = new ConcurrentHashMap<>();
     private final NotebookShell shell;
     private final ErrorText errors;
+    private final ShellVariables variables;
 
     // guarded by shellLock
-    /** Variables declared by {@link #bind}, by name, so that binding the same name and type again sets its field. */
-    private final Map<String, Bound> bound = new java.util.HashMap<>();
     private int evalCount;
 
     // guarded by interruptLock
@@ -118,6 +117,7 @@ public final class JShellEvaluator implements AutoCloseable {
         this.options = options;
         this.shell = new NotebookShell(options);
         this.errors = new ErrorText(shell::jshell, origins);
+        this.variables = new ShellVariables(shell);
         Thread[] holder = new Thread[1];
         this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "chorus-cell-" + THREADS.incrementAndGet());
@@ -685,35 +685,12 @@ public final class JShellEvaluator implements AutoCloseable {
      * @throws IllegalArgumentException when no such variable is defined
      */
     public Object get(String name) {
-        return withShell(() -> {
-            VarSnippet v = activeVariable(name)
-                    .orElseThrow(() -> new IllegalArgumentException("no notebook variable named '" + name + "'"));
-            shell.execution().reset();
-            shell.jshell().varValue(v);
-            return shell.execution().value();
-        });
-    }
-
-    private Optional<VarSnippet> activeVariable(String name) {
-        VarSnippet found = null;
-        for (VarSnippet v : shell.jshell().variables().toList()) {
-            if (v.name().equals(name) && shell.jshell().status(v).isActive()) {
-                found = v;
-            }
-        }
-        return Optional.ofNullable(found);
+        return withShell(() -> variables.get(name));
     }
 
     /** The names of the notebook's variables, in order of definition, without JShell's {@code $1} temporaries. */
     public List<String> variableNames() {
-        return withShell(() -> {
-            LinkedHashSet<String> names = new LinkedHashSet<>();
-            shell.jshell().variables().filter(v -> shell.jshell().status(v).isActive())
-                    .map(VarSnippet::name)
-                    .filter(n -> !n.startsWith("$"))
-                    .forEach(names::add);
-            return List.copyOf(names);
-        });
+        return withShell(variables::names);
     }
 
     /**
@@ -728,128 +705,22 @@ public final class JShellEvaluator implements AutoCloseable {
      */
     public void bind(String name, String typeName, Object value) {
         Objects.requireNonNull(name, "name");
-        if (!isIdentifier(name)) {
+        if (!ShellVariables.isIdentifier(name)) {
             throw new IllegalArgumentException("not a Java variable name: '" + name + "'");
         }
-        String type = typeName != null ? typeName : typeNameOf(value);
+        String type = typeName != null ? typeName : ShellVariables.typeNameOf(value);
         boolean queue;
         synchronized (interruptLock) {
             queue = Thread.currentThread() == cellThread && cellRunning;
         }
         if (queue) {
-            afterCell.add(() -> doBind(name, type, value));
+            afterCell.add(() -> variables.bind(name, type, value));
             return;
         }
         withShell(() -> {
-            doBind(name, type, value);
+            variables.bind(name, type, value);
             return null;
         });
-    }
-
-    /** A variable {@link #bind} declared: its snippet, the type it was declared with, and its static field. */
-    private record Bound(VarSnippet snippet, String type, java.lang.reflect.Field field) {
-    }
-
-    private void doBind(String name, String type, Object value) {
-        if (setBound(name, type, value)) {
-            return;
-        }
-        String id = Bindings.put(value);
-        try {
-            String source = type + " " + name + " = (" + type + ") " + Bindings.class.getName() + ".take(\"" + id + "\");";
-            shell.execution().reset();
-            shell.loader().record();
-            List<SnippetEvent> events;
-            try {
-                events = shell.jshell().eval(source);
-            } finally {
-                remember(name, type, shell.loader().recorded());
-            }
-            for (SnippetEvent ev : events) {
-                if (ev.causeSnippet() != null) {
-                    continue;
-                }
-                if (ev.status() == Snippet.Status.REJECTED) {
-                    throw new IllegalArgumentException("cannot bind '" + name + "' as " + type + ": "
-                            + diagnosticMessages(ev.snippet()));
-                }
-                if (ev.exception() != null) {
-                    Throwable t = shell.execution().thrown() != null ? shell.execution().thrown() : ev.exception();
-                    throw new IllegalArgumentException("cannot bind '" + name + "' as " + type + ": " + t, t);
-                }
-            }
-        } finally {
-            Bindings.drop(id);
-        }
-    }
-
-    /**
-     * Sets {@code name} without compiling when {@link #bind} declared it with the same type and it is
-     * still the notebook's variable of that name (a cell may have redeclared it since): a magic that
-     * binds its result on every run then costs a field write instead of a compile.
-     */
-    private boolean setBound(String name, String type, Object value) {
-        Bound b = bound.get(name);
-        if (b == null || !b.type().equals(type) || b.field().getType().isPrimitive()
-                || (value != null && !b.field().getType().isInstance(value))) {
-            return false;
-        }
-        if (!shell.jshell().status(b.snippet()).isActive() || activeVariable(name).orElse(null) != b.snippet()) {
-            bound.remove(name);
-            return false;
-        }
-        try {
-            b.field().set(null, value);
-            return true;
-        } catch (IllegalAccessException | RuntimeException e) {
-            bound.remove(name);
-            return false;
-        }
-    }
-
-    /** Keeps the snippet and static field of {@code name} just declared, if a loaded class holds it. */
-    private void remember(String name, String type, List<Class<?>> classes) {
-        bound.remove(name);
-        VarSnippet snippet = activeVariable(name).orElse(null);
-        if (snippet == null) {
-            return;
-        }
-        for (Class<?> c : classes) {
-            try {
-                java.lang.reflect.Field f = c.getDeclaredField(name);
-                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
-                    f.setAccessible(true);
-                    bound.put(name, new Bound(snippet, type, f));
-                    return;
-                }
-            } catch (NoSuchFieldException | RuntimeException e) {
-                // not this class (or not accessible): binding again compiles, as the first time
-            }
-        }
-    }
-
-    private String diagnosticMessages(Snippet s) {
-        return String.join("; ", shell.jshell().diagnostics(s).filter(Diag::isError)
-                .map(d -> ErrorText.oneLine(ErrorText.cleanMessage(d.getMessage(java.util.Locale.ROOT)))).distinct().toList());
-    }
-
-    private static boolean isIdentifier(String name) {
-        if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))) {
-            return false;
-        }
-        return name.chars().allMatch(Character::isJavaIdentifierPart);
-    }
-
-    private static String typeNameOf(Object value) {
-        if (value == null) {
-            return "Object";
-        }
-        Class<?> c = value.getClass();
-        while (c != null && (!java.lang.reflect.Modifier.isPublic(c.getModifiers()) || c.getCanonicalName() == null
-                || c.isAnonymousClass())) {
-            c = c.getSuperclass();
-        }
-        return c == null ? "Object" : c.getCanonicalName();
     }
 
     // ------------------------------------------------------------------ close
