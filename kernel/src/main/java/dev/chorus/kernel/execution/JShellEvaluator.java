@@ -96,6 +96,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final Map<String, ErrorText.Origin> origins = new ConcurrentHashMap<>();
     private final NotebookShell shell;
     private final ErrorText errors;
+    private final CellAnalysis cellAnalysis;
     private final ShellVariables variables;
 
     // guarded by shellLock
@@ -117,6 +118,7 @@ public final class JShellEvaluator implements AutoCloseable {
         this.options = options;
         this.shell = new NotebookShell(options);
         this.errors = new ErrorText(shell::jshell, origins);
+        this.cellAnalysis = new CellAnalysis(shell);
         this.variables = new ShellVariables(shell);
         Thread[] holder = new Thread[1];
         this.cellExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -535,46 +537,7 @@ public final class JShellEvaluator implements AutoCloseable {
      */
     public Completion complete(String code, int cursor) {
         int at = Math.max(0, Math.min(cursor, code.length()));
-        return withShellBriefly(() -> {
-            Piece p = pieceAt(code, at);
-            String text = code.substring(p.offset(), p.offset() + p.text().length());
-            int[] anchor = new int[1];
-            int start = p.offset();
-            shell.resumeIndexing();
-            List<Suggestion> suggestions = shell.analysis().completionSuggestions(text, at - p.offset(), anchor);
-            if (suggestions.isEmpty()) {
-                // JShell knows only evaluated snippets: let variables declared earlier in this
-                // cell be seen by completing inside a block that declares them as locals
-                String locals = earlierVariables(code, p.offset());
-                if (!locals.isEmpty()) {
-                    String block = "{ " + locals + "\n";
-                    suggestions = shell.analysis().completionSuggestions(block + text, block.length() + at - p.offset(), anchor);
-                    start -= block.length();
-                }
-            }
-            LinkedHashSet<String> candidates = new LinkedHashSet<>();
-            suggestions.stream().filter(Suggestion::matchesType).forEach(s -> candidates.add(s.continuation()));
-            suggestions.forEach(s -> candidates.add(s.continuation()));
-            return new Completion(Math.max(p.offset(), start + anchor[0]), at, new ArrayList<>(candidates));
-        }).orElse(new Completion(at, at, List.of()));
-    }
-
-    /** The variable declarations of the cell before {@code end}, joined, without evaluating them. */
-    private String earlierVariables(String code, int end) {
-        StringBuilder sb = new StringBuilder();
-        for (Piece p : split(code.substring(0, end))) {
-            String source = p.info().source();
-            if (source == null) {
-                continue;
-            }
-            for (Snippet s : shell.analysis().sourceToSnippets(source)) {
-                if (s instanceof VarSnippet && !s.source().isBlank()) {
-                    String decl = s.source().strip();
-                    sb.append(decl).append(decl.endsWith(";") ? " " : "; ");
-                }
-            }
-        }
-        return sb.toString().strip();
+        return withShellBriefly(() -> cellAnalysis.complete(code, at)).orElse(new Completion(at, at, List.of()));
     }
 
     /**
@@ -583,51 +546,7 @@ public final class JShellEvaluator implements AutoCloseable {
      */
     public Optional<Inspection> inspect(String code, int cursor) {
         int at = Math.max(0, Math.min(cursor, code.length()));
-        return withShellBriefly(() -> {
-            Piece p = pieceAt(code, at);
-            String text = code.substring(p.offset(), p.offset() + p.text().length());
-            int c = at - p.offset();
-            while (c < text.length() && Character.isJavaIdentifierPart(text.charAt(c))) {
-                c++;
-            }
-            List<Documentation> docs = documentation(text, c);
-            if (docs.isEmpty()) {
-                // variables declared earlier in this cell are not evaluated yet: declare them as locals
-                String locals = earlierVariables(code, p.offset());
-                if (!locals.isEmpty()) {
-                    String block = "{ " + locals + "\n";
-                    docs = documentation(block + text, block.length() + c);
-                }
-            }
-            if (docs.isEmpty()) {
-                return null;
-            }
-            String signature = String.join("\n", docs.stream().map(Documentation::signature).toList());
-            String javadoc = docs.stream().map(Documentation::javadoc)
-                    .filter(j -> j != null && !j.isBlank()).findFirst().orElse("");
-            return new Inspection(signature, javadoc);
-        });
-    }
-
-    private List<Documentation> documentation(String text, int c) {
-        List<Documentation> docs = shell.analysis().documentation(text, c, true);
-        if (docs.isEmpty()) {
-            // a method name without its parenthesis: ask as if the call were being typed
-            String call = text.substring(0, c) + "(" + text.substring(c);
-            docs = shell.analysis().documentation(call, c + 1, true);
-        }
-        return docs;
-    }
-
-    private Piece pieceAt(String code, int at) {
-        List<Piece> pieces = split(code);
-        for (Piece p : pieces) {
-            if (at >= p.offset() && at <= p.offset() + p.text().length()) {
-                return p;
-            }
-        }
-        int start = pieces.isEmpty() ? 0 : pieces.get(pieces.size() - 1).offset() + pieces.get(pieces.size() - 1).text().length();
-        return new Piece(code.substring(Math.min(start, code.length())), Math.min(start, code.length()), null);
+        return withShellBriefly(() -> cellAnalysis.inspect(code, at));
     }
 
     /**
@@ -637,43 +556,8 @@ public final class JShellEvaluator implements AutoCloseable {
      * few seconds the answer is COMPLETE, so a front end never blocks on it.
      */
     public Completeness isComplete(String code) {
-        Optional<Completeness> r = withShellBriefly(() -> {
-            for (Piece p : split(code)) {
-                switch (p.info().completeness()) {
-                    case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
-                        return new Completeness(Completeness.Status.INCOMPLETE, indentAfter(code));
-                    }
-                    case UNKNOWN -> {
-                        return new Completeness(Completeness.Status.INVALID, "");
-                    }
-                    case EMPTY -> {
-                        // blank or comments only
-                    }
-                    default -> {
-                        if (!SyntaxCheck.parses(p.info().source())) {
-                            return new Completeness(Completeness.Status.INVALID, "");
-                        }
-                    }
-                }
-            }
-            return new Completeness(Completeness.Status.COMPLETE, "");
-        });
-        return r.orElse(new Completeness(Completeness.Status.COMPLETE, ""));
-    }
-
-    private static String indentAfter(String code) {
-        String[] lines = code.split("\n");
-        String last = "";
-        for (int i = lines.length - 1; i >= 0; i--) {
-            if (!lines[i].isBlank()) {
-                last = lines[i];
-                break;
-            }
-        }
-        String base = last.substring(0, last.length() - last.stripLeading().length());
-        String t = last.strip();
-        boolean opens = t.endsWith("{") || t.endsWith("(") || t.endsWith("[") || t.endsWith("->");
-        return opens ? base + "    " : base;
+        return withShellBriefly(() -> cellAnalysis.isComplete(code))
+                .orElse(new Completeness(Completeness.Status.COMPLETE, ""));
     }
 
     // ------------------------------------------------------------------ variables
