@@ -1,21 +1,9 @@
 package dev.chorus.kernel.execution;
 
-import dev.chorus.magics.spi.Bindings;
-import java.io.File;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,19 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import jdk.jshell.DeclarationSnippet;
-import jdk.jshell.Diag;
-import jdk.jshell.ExpressionSnippet;
-import jdk.jshell.JShell;
-import jdk.jshell.JShellException;
-import jdk.jshell.Snippet;
-import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
-import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
-import jdk.jshell.SourceCodeAnalysis.Documentation;
-import jdk.jshell.SourceCodeAnalysis.Suggestion;
-import jdk.jshell.VarSnippet;
 
 /**
  * Evaluates notebook cells with JShell inside this JVM, so notebook objects are the kernel's and
@@ -85,27 +60,14 @@ public final class JShellEvaluator implements AutoCloseable {
         public enum Status { COMPLETE, INCOMPLETE, INVALID }
     }
 
-    /** Where a snippet came from: the eval call that ran it, the cell's label and the snippet's first line. */
-    private final EvaluatorOptions options;
     private final ExecutorService cellExecutor;
     private final Thread cellThread;
     private final Future<?> ready;
     private final ReentrantLock shellLock = new ReentrantLock();
-    private final Object interruptLock = new Object();
-    private final Queue<Runnable> afterCell = new ConcurrentLinkedQueue<>();
-    private final Map<String, ErrorText.Origin> origins = new ConcurrentHashMap<>();
     private final NotebookShell shell;
-    private final ErrorText errors;
+    private final CellEvaluator cells;
     private final CellAnalysis cellAnalysis;
     private final ShellVariables variables;
-
-    // guarded by shellLock
-    private int evalCount;
-
-    // guarded by interruptLock
-    private boolean cellRunning;
-    private boolean inNotebookCode;
-    private boolean interruptRequested;
 
     private volatile boolean closed;
 
@@ -115,9 +77,7 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     private JShellEvaluator(EvaluatorOptions options) {
-        this.options = options;
         this.shell = new NotebookShell(options);
-        this.errors = new ErrorText(shell::jshell, origins);
         this.cellAnalysis = new CellAnalysis(shell);
         this.variables = new ShellVariables(shell);
         Thread[] holder = new Thread[1];
@@ -127,8 +87,16 @@ public final class JShellEvaluator implements AutoCloseable {
             holder[0] = t;
             return t;
         });
-        this.ready = cellExecutor.submit(this::startShell);
-        this.cellThread = holder[0];
+        // JShell starts under the lock: held here, it keeps the start from calling the cells' hooks
+        // before the cells know their thread
+        shellLock.lock();
+        try {
+            this.ready = cellExecutor.submit(this::startShell);
+            this.cellThread = holder[0];
+            this.cells = new CellEvaluator(shell, cellThread, this::get, options.warnings());
+        } finally {
+            shellLock.unlock();
+        }
     }
 
     /**
@@ -144,17 +112,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private void startShell() {
         shellLock.lock();
         try {
-            shell.start(new InProcessExecution.Hooks() {
-                @Override
-                public void enter() {
-                    enterNotebookCode();
-                }
-
-                @Override
-                public void leave() {
-                    leaveNotebookCode();
-                }
-            });
+            shell.start(cells.hooks());
         } finally {
             shellLock.unlock();
         }
@@ -246,225 +204,13 @@ public final class JShellEvaluator implements AutoCloseable {
     private EvalResult runCell(String code, String label) {
         shellLock.lock();
         try {
-            int cell = ++evalCount;
-            synchronized (interruptLock) {
-                cellRunning = true;
-                interruptRequested = false;
-            }
-            try {
-                return evalPieces(code, cell, label != null ? label : Integer.toString(cell));
-            } finally {
-                synchronized (interruptLock) {
-                    cellRunning = false;
-                    inNotebookCode = false;
-                    interruptRequested = false;
-                }
-                CellGuard.release(Thread.currentThread());
-                Thread.interrupted();
-                runQueued();
-            }
+            return cells.run(code, label);
         } finally {
             shellLock.unlock();
         }
     }
 
-    private void runQueued() {
-        Runnable r;
-        while ((r = afterCell.poll()) != null) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                options.warnings().accept(e.getMessage());
-            }
-        }
-    }
-
-    private record Pending(DeclarationSnippet snippet, int offset) {
-    }
-
-    private EvalResult evalPieces(String code, int cell, String label) {
-        EvalResult last = EvalResult.NoValue.INSTANCE;
-        // declarations waiting for something declared later in the same cell (forward references)
-        List<Pending> pending = new ArrayList<>();
-        for (Piece piece : split(code)) {
-            if (interruptPending()) {
-                return EvalResult.Interrupted.INSTANCE;
-            }
-            String source = piece.info().source() != null ? piece.info().source() : piece.text();
-            int lead = 0;
-            while (lead < source.length() && Character.isWhitespace(source.charAt(lead))) {
-                lead++;
-            }
-            if (lead == source.length()) {
-                continue;
-            }
-            // JShell numbers stack-trace lines wrongly when a snippet starts with blank lines
-            String stripped = source.substring(lead);
-            int offset = piece.offset() + lead;
-            shell.execution().reset();
-            List<SnippetEvent> events = shell.jshell().eval(stripped);
-            for (SnippetEvent ev : events) {
-                if (ev.causeSnippet() != null) {
-                    continue;
-                }
-                origins.put(ev.snippet().id(), new ErrorText.Origin(cell, label, ErrorText.lineOf(code, offset)));
-                if (ev.status() == Snippet.Status.RECOVERABLE_DEFINED
-                        || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                    pending.add(new Pending((DeclarationSnippet) ev.snippet(), offset));
-                    last = EvalResult.NoValue.INSTANCE;
-                    continue;
-                }
-                EvalResult r = outcome(ev, code, offset, cell);
-                if (ev.snippet() instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
-                        && ev.status() != Snippet.Status.REJECTED) {
-                    // A cell's value is shown, never named: JShell's $N temporaries would pile up, and every
-                    // later eval gets slower with the number of snippets (20 ms after a few hundred 1+1s).
-                    shell.jshell().drop(v);
-                }
-                if (!(r instanceof EvalResult.Value) && !(r instanceof EvalResult.NoValue)) {
-                    return r;
-                }
-                if (r instanceof EvalResult.Value v && lastCodeChar(source) == ';') {
-                    r = new EvalResult.Value(v.value(), v.typeName(), true);
-                }
-                last = r;
-            }
-            if (events.isEmpty() && piece.info().source() == null) {
-                String why = "the cell ends before this statement is complete";
-                return new EvalResult.CompileError(ErrorText.caretText(code, offset, why), why);
-            }
-        }
-        for (Pending p : pending) {
-            Snippet.Status now = shell.jshell().status(p.snippet());
-            if (now == Snippet.Status.RECOVERABLE_DEFINED || now == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                String why = errors.unresolvedText(p.snippet(), now == Snippet.Status.RECOVERABLE_DEFINED);
-                return new EvalResult.CompileError(ErrorText.caretText(code, p.offset(), why), why);
-            }
-        }
-        return last;
-    }
-
-    private boolean interruptPending() {
-        synchronized (interruptLock) {
-            return interruptRequested;
-        }
-    }
-
-    private EvalResult outcome(SnippetEvent ev, String code, int offset, int cell) {
-        Snippet s = ev.snippet();
-        switch (ev.status()) {
-            case REJECTED -> {
-                return errors.compileError(s, code, offset);
-            }
-            default -> {
-                // VALID, or a status JShell reports for replaced snippets
-            }
-        }
-        if (ev.exception() != null) {
-            return failure(ev.exception(), shell.execution().thrown(), cell);
-        }
-        if (interruptPending()) {
-            return EvalResult.Interrupted.INSTANCE;
-        }
-        String type = null;
-        if (s instanceof ExpressionSnippet es) {
-            type = es.typeName();
-        } else if (s instanceof VarSnippet vs && vs.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
-            type = vs.typeName();
-        }
-        if (type == null || type.equals("void")) {
-            return EvalResult.NoValue.INSTANCE;
-        }
-        Object value;
-        if (shell.execution().valueCaptured()) {
-            value = shell.execution().value();
-        } else if (s instanceof ExpressionSnippet es && s.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND) {
-            value = get(es.name());
-        } else {
-            return EvalResult.NoValue.INSTANCE;
-        }
-        return new EvalResult.Value(value, type);
-    }
-
-    /**
-     * The last character of {@code src} that is code: not whitespace, not in a comment (string and
-     * char literals and text blocks are skipped as a whole); 0 when there is none.
-     */
-    static char lastCodeChar(String src) {
-        char last = 0;
-        int n = src.length();
-        for (int i = 0; i < n; i++) {
-            char c = src.charAt(i);
-            if (c == '/' && i + 1 < n && src.charAt(i + 1) == '/') {
-                int nl = src.indexOf('\n', i);
-                i = nl < 0 ? n : nl;
-            } else if (c == '/' && i + 1 < n && src.charAt(i + 1) == '*') {
-                int end = src.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '"' && src.startsWith("\"\"\"", i)) {
-                int end = i + 3;
-                while (end < n && !(src.startsWith("\"\"\"", end) && src.charAt(end - 1) != '\\')) {
-                    end++;
-                }
-                i = Math.min(n, end + 2);
-                last = '"';
-            } else if (c == '"' || c == '\'') {
-                int j = i + 1;
-                while (j < n && src.charAt(j) != c && src.charAt(j) != '\n') {
-                    j += src.charAt(j) == '\\' ? 2 : 1;
-                }
-                i = Math.min(n - 1, j);
-                last = c;
-            } else if (!Character.isWhitespace(c)) {
-                last = c;
-            }
-        }
-        return last;
-    }
-
-    private List<Piece> split(String code) {
-        return Piece.split(shell.analysis(), code);
-    }
-
-    // ------------------------------------------------------------------ failures
-
-    private EvalResult failure(JShellException shown, Throwable real, int cell) {
-        for (Throwable t = real; t != null; t = t.getCause()) {
-            if (t instanceof ExitAttemptException x) {
-                return new EvalResult.ExitAttempt(x.status(), x.getMessage());
-            }
-            if (t instanceof CellInterruptedException) {
-                return EvalResult.Interrupted.INSTANCE;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        if (interruptPending()) {
-            return EvalResult.Interrupted.INSTANCE;
-        }
-        return errors.runtimeError(shown, real, cell);
-    }
-
     // ------------------------------------------------------------------ interrupt
-
-    private void enterNotebookCode() {
-        synchronized (interruptLock) {
-            if (Thread.currentThread() == cellThread && cellRunning) {
-                inNotebookCode = true;
-            }
-        }
-    }
-
-    private void leaveNotebookCode() {
-        synchronized (interruptLock) {
-            if (Thread.currentThread() == cellThread) {
-                inNotebookCode = false;
-                // an interrupt meant for notebook code must not reach javac, which runs next on this thread
-                Thread.interrupted();
-            }
-        }
-    }
 
     /**
      * Stops the running cell, if any: interrupts the cell thread while notebook code runs and makes
@@ -472,16 +218,7 @@ public final class JShellEvaluator implements AutoCloseable {
      * cell's {@link #eval} returns {@link EvalResult.Interrupted}. Safe from any thread.
      */
     public void interrupt() {
-        synchronized (interruptLock) {
-            if (!cellRunning) {
-                return;
-            }
-            interruptRequested = true;
-            CellGuard.stop(cellThread);
-            if (inNotebookCode) {
-                cellThread.interrupt();
-            }
-        }
+        cells.interrupt();
     }
 
     // ------------------------------------------------------------------ class path
@@ -593,12 +330,7 @@ public final class JShellEvaluator implements AutoCloseable {
             throw new IllegalArgumentException("not a Java variable name: '" + name + "'");
         }
         String type = typeName != null ? typeName : ShellVariables.typeNameOf(value);
-        boolean queue;
-        synchronized (interruptLock) {
-            queue = Thread.currentThread() == cellThread && cellRunning;
-        }
-        if (queue) {
-            afterCell.add(() -> variables.bind(name, type, value));
+        if (cells.runAfterCell(() -> variables.bind(name, type, value))) {
             return;
         }
         withShell(() -> {

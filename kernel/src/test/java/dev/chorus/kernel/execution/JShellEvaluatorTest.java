@@ -331,12 +331,12 @@ class JShellEvaluatorTest {
 
     @Test
     void lastCodeCharSkipsCommentsAndLiterals() {
-        assertEquals(';', JShellEvaluator.lastCodeChar("list.add(1);  // keep it\n"));
-        assertEquals(')', JShellEvaluator.lastCodeChar("list.add(1) /* a ; in a comment */"));
-        assertEquals('"', JShellEvaluator.lastCodeChar("\"a;\""));
-        assertEquals('7', JShellEvaluator.lastCodeChar("6 * 7\n"));
-        assertEquals(';', JShellEvaluator.lastCodeChar("String s = \"\"\"\n  x; // not a comment\n  \"\"\";"));
-        assertEquals(0, JShellEvaluator.lastCodeChar("  // only a comment"));
+        assertEquals(';', CellEvaluator.lastCodeChar("list.add(1);  // keep it\n"));
+        assertEquals(')', CellEvaluator.lastCodeChar("list.add(1) /* a ; in a comment */"));
+        assertEquals('"', CellEvaluator.lastCodeChar("\"a;\""));
+        assertEquals('7', CellEvaluator.lastCodeChar("6 * 7\n"));
+        assertEquals(';', CellEvaluator.lastCodeChar("String s = \"\"\"\n  x; // not a comment\n  \"\"\";"));
+        assertEquals(0, CellEvaluator.lastCodeChar("  // only a comment"));
     }
 
     @Test
