@@ -25,7 +25,8 @@ import jdk.jshell.VarSnippet;
  * <p>Threading: {@link #run} runs on the cell thread under the evaluator's JShell lock, which
  * guards the cell count. {@link #interrupt} and {@link #runAfterCell} may be called from any
  * thread: the interrupt state has a lock of its own, held only briefly, so an interrupt never
- * waits for the running cell.
+ * waits for the running cell. The {@linkplain #hooks hooks} run on whatever thread JShell runs
+ * notebook code on, and act only on the cell thread.
  */
 final class CellEvaluator {
     private final NotebookShell shell;

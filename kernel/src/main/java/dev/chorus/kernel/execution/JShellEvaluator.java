@@ -39,6 +39,11 @@ import java.util.function.Supplier;
  * <p><b>Failures.</b> Notebook errors never throw: they are {@link EvalResult} values. Methods
  * throw {@link IllegalStateException} when the evaluator is closed or JShell failed to start, and
  * {@link IllegalArgumentException} for a bad {@link #bind} or {@link #get}.
+ *
+ * <p><b>Parts.</b> The evaluator itself owns the cell thread, the JShell lock and closing, and
+ * hands each request to a package-private part: {@code NotebookShell} starts JShell and holds it,
+ * {@code CellEvaluator} runs cells and delivers interrupts, {@code CellAnalysis} completes,
+ * inspects and checks completeness, and {@code ShellVariables} reads and binds variables.
  */
 public final class JShellEvaluator implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();

@@ -7,6 +7,11 @@
  * {@code CellGuard} and {@code CellContext} are public only because generated notebook code calls
  * them; everything else is package-private.
  *
+ * <p>{@code JShellEvaluator} is a small facade over the parts that do the work: {@code NotebookShell}
+ * (starts JShell), {@code CellEvaluator} (runs a cell cut into {@code Piece}s, and interrupts it),
+ * {@code CellAnalysis} (completion, inspection, completeness) and {@code ShellVariables} (reads and
+ * binds variables).
+ *
  * <p>How a cell runs: the cell is split into snippets with
  * {@code SourceCodeAnalysis.analyzeCompletion}; each is compiled by JShell and its classes are
  * loaded by one notebook class loader (parent: the kernel's loader) after ASM adds interrupt
