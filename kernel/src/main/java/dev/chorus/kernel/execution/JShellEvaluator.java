@@ -92,8 +92,9 @@ public final class JShellEvaluator implements AutoCloseable {
             holder[0] = t;
             return t;
         });
-        // JShell starts under the lock: held here, it keeps the start from calling the cells' hooks
-        // before the cells know their thread
+        // the cell thread exists once the start is submitted, and the start (under the JShell lock)
+        // already runs code through the cells' hooks: holding the lock here makes it wait until the
+        // cells know their thread
         shellLock.lock();
         try {
             this.ready = cellExecutor.submit(this::startShell);
