@@ -269,7 +269,7 @@ final class BatchJob {
                 attached = resume(attached);
             }
             parts = attached.parts();
-            if (display != null) {
+            if (display != null && !parts.isEmpty()) {
                 display.say("re-attached to " + parts.size() + (parts.size() == 1 ? " batch" : " batches")
                         + " of an earlier run of this cell (" + state.getFileName() + ")");
             }
@@ -447,6 +447,11 @@ final class BatchJob {
         List<Part> parts = new ArrayList<>();
         if (todo.isEmpty()) {
             return parts;
+        }
+        if (before.isEmpty() && !retry) {
+            // Before the first batch exists: a run killed between creating it and recording it leaves a
+            // state file that names the submission, so the run that re-attaches adopts that batch.
+            save(all, false);
         }
         Path dir = Files.createTempDirectory("chorus-batch");
         try (LineBuffer line = new LineBuffer()) {

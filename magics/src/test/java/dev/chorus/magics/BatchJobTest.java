@@ -171,6 +171,35 @@ class BatchJobTest {
     }
 
     @Test
+    void aFirstBatchCreatedBeforeTheStateFileNamedItIsAdoptedToo() throws Exception {
+        Path state = dir.resolve("first.json");
+        job(10, state, 10, Long.MAX_VALUE).run();
+        // As if the kernel died right after creating its only batch: the state file names the submission, no part.
+        editState(state, root -> {
+            root.put("complete", false);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("parts")).removeAll();
+        });
+        BatchJob second = job(10, state, 10, Long.MAX_VALUE);
+        second.run();
+        assertEquals(10, second.table().table().stringColumn("status").countOccurrences("ok"));
+        assertEquals(1, client.batches().list(100, null).data().size(), "adopted, not submitted again");
+        assertEquals(1, parts(state));
+    }
+
+    @Test
+    void aRunStoppedBeforeItsFirstBatchSubmitsEverythingWhenRunAgain() throws Exception {
+        Path state = dir.resolve("none.json");
+        BatchJob again = job(10, state, 10, Long.MAX_VALUE);
+        // The state file as written before the first batch (the kernel died before creating it).
+        Files.writeString(state, "{\"base_url\":\"" + client.baseUrl()
+                + "\",\"rows\":10,\"complete\":false,\"run\":\"r1\",\"parts\":[]}");
+        again.run();
+        assertEquals(10, again.table().table().stringColumn("status").countOccurrences("ok"));
+        assertEquals(1, client.batches().list(100, null).data().size());
+        assertTrue(again.attached().complete());
+    }
+
+    @Test
     void onlyBatchesOfTheSameSubmissionAreAdopted() throws Exception {
         Path state = dir.resolve("another.json");
         job(30, state, 10, Long.MAX_VALUE).run();
