@@ -246,12 +246,14 @@ final class BatchJob {
      * thread detaches (the batches keep running) and returns.
      */
     Outcome run() throws IOException {
-        return run(attached());
+        State attached = attached();
+        return run(attached != null && !attached.complete() ? resume(attached) : attached);
     }
 
     /**
-     * {@link #run()} with the state file read already ({@link #attached()}, and {@link #resume}d when
-     * its first submission had not finished), or null.
+     * {@link #run()} with the state file read already ({@link #attached()}), or null; a state whose
+     * first submission had not finished must come {@link #resume}d (its {@code rest} is what is
+     * submitted).
      */
     Outcome run(State attached) throws IOException {
         fillCached();
@@ -265,9 +267,6 @@ final class BatchJob {
                 save(parts, true);
             }
         } else {
-            if (!attached.complete() && attached.rest().isEmpty()) {
-                attached = resume(attached);
-            }
             parts = attached.parts();
             if (display != null && !parts.isEmpty()) {
                 display.say("re-attached to " + parts.size() + (parts.size() == 1 ? " batch" : " batches")
@@ -345,8 +344,11 @@ final class BatchJob {
      */
     State resume(State attached) throws IOException {
         List<Part> parts = new ArrayList<>(attached.parts());
-        run = attached.run();
-        List<Part> adopted = run == null ? List.of() : adopt(parts.size());
+        List<Part> adopted = List.of();
+        if (attached.run() != null) {
+            run = attached.run();
+            adopted = adopt(parts.size());
+        }
         if (!adopted.isEmpty()) {
             parts.addAll(adopted);
             save(parts, false);
