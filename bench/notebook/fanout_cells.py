@@ -14,6 +14,10 @@ Scenarios (efficiency = ideal / cell wall, ideal = ceil(N/C) x latency):
   S3        20,000 prompts, C=64, answered at once: prompts per second of cell wall
   steady    S2 and S3 run --steady times in one fresh kernel: the median of the last three, what a
             kernel that has been used a while gives
+  warm-up   what the first cell after the client cell costs while the kernel prepares the first
+            fan-out in the background: in a fresh kernel left idle 3 s, 20 `1+1` cells, the client
+            cell, then 10 `1+1` cells at once (during) and 10 more after 5 s idle; p50 during / p50
+            idle, the median over --starts kernels (goal: at most 2)
   memory    a 100,000-prompt fan-out (C=256, 0 ms) in a fresh kernel: its RSS after the reply
             and --idle seconds later
 
@@ -175,6 +179,32 @@ def steady(name, args):
         k.close()
 
 
+def one_plus_one(kc, n):
+    code = "1+1"
+    walls = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        kc.execute_interactive(code, timeout=30, output_hook=lambda m: None)
+        walls.append(time.perf_counter() - t0)
+    return statistics.median(walls)
+
+
+def warm_up_cost(name, args):
+    """p50 of `1+1` cells sent right after the client cell against their p50 once the kernel is idle."""
+    k = Kernel(name)
+    try:
+        k.kc.wait_for_ready(timeout=120)
+        time.sleep(3)
+        one_plus_one(k.kc, 20)
+        run_all(k.kc, cells(k.lang, args.delayed, 1, 1)[:1])
+        during = one_plus_one(k.kc, 10)
+        time.sleep(5)
+        idle = one_plus_one(k.kc, 10)
+        return during / idle
+    finally:
+        k.close()
+
+
 def memory(name, args):
     k = Kernel(name)
     try:
@@ -209,6 +239,7 @@ def main():
         firsts = sorted(r["s1_first"] for r in runs)
         fig["s1_first"] = statistics.median(firsts)
         fig["s1_first_range"] = (firsts[0], firsts[-1])
+        fig["warm_up_ratio"] = statistics.median(warm_up_cost(name, args) for _ in range(args.starts))
         if args.steady >= 3:
             fig.update(steady(name, args))
         if not args.no_memory:
@@ -220,6 +251,8 @@ def main():
         ("S1 first fan-out of a fresh kernel, efficiency (median of starts, min-max)", "s1_first",
          lambda f: f"{f['s1_first']:.2f} ({f['s1_first_range'][0]:.2f}-{f['s1_first_range'][1]:.2f})"),
         ("S1 again in the same kernel, efficiency (best of 3)", "s1_again", lambda f: f"{f['s1_again']:.2f}"),
+        ("`1+1` right after the client cell, p50 / its idle p50 (median of starts)", "warm_up_ratio",
+         lambda f: f"{f['warm_up_ratio']:.2f}"),
         ("S2 10,000 prompts C=1000, efficiency", "s2", lambda f: f"{f['s2']:.2f}"),
         ("S3 20,000 prompts C=64 0 ms, prompts/s of cell wall", "s3", lambda f: f"{f['s3']:,.0f}"),
         (f"S2 at a kernel's runs {args.steady - 2}-{args.steady} of it, efficiency (median)", "s2_steady",

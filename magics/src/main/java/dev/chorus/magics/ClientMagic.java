@@ -176,9 +176,9 @@ final class ClientMagic extends ChorusMagic implements LineMagic<Object, BaseKer
         if (previous != null) {
             previous.close();
         }
-        // A client comes before the first fan-out: open the response cache now, off the cell thread,
-        // so that the first %%fanout does not pay for SQLite's start.
-        session.warmUp();
+        // A client comes before the first fan-out: what that fan-out starts (Tablesaw, the tokenizer, the
+        // response cache, Java2D) starts now, off the cell thread.
+        session.warmUp(model);
         return client;
     }
 

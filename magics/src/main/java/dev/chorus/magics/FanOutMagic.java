@@ -454,6 +454,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
             }
         }
         Preflight.Price price = models.size() == 1 ? prices.get(model) : null;
+        // The pre-flight's tokenizer loads here (0.2 s of a cold JVM) while the session's warm-up thread
+        // still starts Tablesaw for the result table, when this cell comes right after %client.
+        Preflight.encoding(model);
         FanOutJob.Settings settings = new FanOutJob.Settings(
                 c.concurrency() != null ? c.concurrency() : defaults.concurrencyOr16(),
                 c.rps() != null ? c.rps() : defaults.rps(),

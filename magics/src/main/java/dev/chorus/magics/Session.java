@@ -142,20 +142,30 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * On a daemon thread ({@code chorus-session-warm-up}): opens the response cache and computes one key,
-     * then draws a small chart, so that SQLite's start (its native library, the file), the key's
-     * first use and Java2D's start (fonts, the PNG writer) are paid before the first fan-out needs
-     * them; a failure is left for that fan-out to report. Once per session.
+     * On a daemon thread ({@code chorus-session-warm-up}), once per session: starts Tablesaw and the
+     * column types of a result table, loads the tokenizer of {@code model} (the pre-flight's), opens the
+     * response cache and computes one key, then draws a small chart. These are what a first fan-out
+     * needs, in the order it needs them; each costs a cold JVM 0.05 to 0.3 s, which the first
+     * {@code %%fanout} no longer pays on its cell thread (one that comes before the warm-up got there
+     * waits for it, or does the rest itself). A failure is left for that fan-out to report.
+     *
+     * @param model the client's default model (which tokenizer to load), or null
      */
-    void warmUp() {
+    void warmUp(String model) {
         synchronized (this) {
-            if (cache != null || warming) {
+            if (warming) {
                 return;
             }
             warming = true;
         }
         // A platform thread: Java2D and SQLite start in native code, which would hold a carrier.
         Thread.ofPlatform().daemon().name("chorus-session-warm-up").start(() -> {
+            TablesawStartup.ensure();
+            try {
+                Preflight.encoding(model);
+            } catch (RuntimeException later) {
+                // the pre-flight that needs it says why
+            }
             try {
                 cache();
                 ResponseCache.key("", dev.chorus.client.ChatRequest.builder().model("m").user("warm").build());

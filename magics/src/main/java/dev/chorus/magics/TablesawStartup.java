@@ -3,6 +3,12 @@ package dev.chorus.magics;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Starts Tablesaw without scanning the kernel's whole class path.
@@ -12,11 +18,15 @@ import java.util.List;
  * first {@code %%fanout} of a notebook. They live in Tablesaw's own jars, so {@link #ensure()} runs
  * that scan with {@code java.class.path} holding only those (0.1 to 0.2 s less than half of it);
  * jars a notebook added with {@code %maven} are in the notebook's class loader, which the scan
- * still covers. It runs on the thread of the magic that first needs a table, while no cell code
- * runs, and restores the property before it returns.
+ * still covers. It runs on the session's warm-up thread that {@code %client} starts (or on the
+ * thread of the magic that first needs a table) and restores the property before it returns: code of
+ * a cell running at that moment that reads {@code java.class.path} sees Tablesaw's jars for the
+ * tenth of a second the scan takes.
  *
- * <p>Thread-safe, once per JVM. When {@code Table} is already initialised (notebook code used
- * Tablesaw first) or the JVM was not started from jars, it does nothing. Only speed is at stake.
+ * <p>Thread-safe, once per JVM: a second caller waits for the first (the session's warm-up thread
+ * usually gets here before the first fan-out's cell thread). When {@code Table} is already initialised
+ * (notebook code used Tablesaw first) or the JVM was not started from jars, the scan is Tablesaw's own.
+ * Only speed is at stake.
  */
 final class TablesawStartup {
     private static boolean done;
@@ -24,7 +34,7 @@ final class TablesawStartup {
     private TablesawStartup() {
     }
 
-    /** Initialises Tablesaw's {@code Table}, scanning only Tablesaw's jars; once. */
+    /** Initialises Tablesaw's {@code Table}, scanning only Tablesaw's jars, and the column types of a result table; once. */
     static synchronized void ensure() {
         if (done) {
             return;
@@ -39,16 +49,22 @@ final class TablesawStartup {
                 }
             }
         }
-        if (own.isEmpty()) {
-            return;
+        if (!own.isEmpty()) {
+            System.setProperty("java.class.path", String.join(File.pathSeparator, own));
+            try {
+                Class.forName("tech.tablesaw.api.Table", true, TablesawStartup.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Tablesaw starts the usual way at its first use
+            } finally {
+                System.setProperty("java.class.path", full);
+            }
         }
-        System.setProperty("java.class.path", String.join(File.pathSeparator, own));
         try {
-            Class.forName("tech.tablesaw.api.Table", true, TablesawStartup.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            // Tablesaw starts the usual way at its first use
-        } finally {
-            System.setProperty("java.class.path", full);
+            // a result table's column types (about 0.1 s of a cold JVM: their parsers and formats)
+            Table.create("warm-up", StringColumn.create("s", 1), LongColumn.create("l", 1), IntColumn.create("i", 1),
+                    BooleanColumn.create("b", 1), DoubleColumn.create("d", 1));
+        } catch (LinkageError | RuntimeException e) {
+            // the first result table says what is wrong
         }
     }
 }
