@@ -10,6 +10,7 @@ import dev.chorus.kernel.magic.MagicHost;
 import dev.chorus.kernel.magic.MagicLine;
 import dev.chorus.kernel.magic.MavenMagic;
 import dev.chorus.kernel.magic.TimeMagic;
+import dev.chorus.magics.spi.KernelActivity;
 import dev.chorus.magics.spi.NotebookVariables;
 import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
@@ -92,7 +93,8 @@ import java.util.stream.Stream;
  * <p><b>Failures.</b> A failing cell becomes an error output and an execute_reply with status error; the
  * kernel and everything defined before stay. Magic failures are one line naming the command plus its usage.
  */
-public class ChorusKernel extends BaseKernel implements NotebookVariables, UserInput, MagicHost, AutoCloseable {
+public class ChorusKernel extends BaseKernel implements NotebookVariables, UserInput, KernelActivity, MagicHost,
+        AutoCloseable {
 
     /** How often buffered stdout/stderr text is published while a cell runs. */
     public static final int FLUSH_MILLIS = 50;
@@ -118,6 +120,8 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
     private final InputStream oldIn;
     private volatile Thread cellThread;
     private volatile boolean running;
+    /** When the last cell ended (System.nanoTime), for {@link #idleMillis}. */
+    private volatile long idleSince = System.nanoTime();
     /** The Jupyter connection, when it is this kernel's own (it can ask for input). */
     private volatile KernelConnection connection;
     /** Where the running cell's input comes from (its front end allows stdin), else null. */
@@ -298,6 +302,7 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         } catch (RuntimeException | Error e) {
             error = CellErrors.internal(e);
         } finally {
+            idleSince = System.nanoTime();
             running = false;
             HeapSizing.idle();
             Thread.interrupted();
@@ -494,6 +499,12 @@ public class ChorusKernel extends BaseKernel implements NotebookVariables, UserI
         }
         publisher.flushStreams();
         return r.readLine(prompt == null ? "" : prompt, password);
+    }
+
+    /** For magics: how long no cell has run (their background preparation waits for a quiet moment). */
+    @Override
+    public long idleMillis() {
+        return running ? 0 : (System.nanoTime() - idleSince) / 1_000_000;
     }
 
     /** For magics: {@code %client --secret ?} asks through {@link #readLine}. */

@@ -62,6 +62,17 @@ class ChorusKernelTest {
     }
 
     @Test
+    void idleMillisIsZeroWhileACellRunsAndCountsAfter() throws InterruptedException {
+        Execution during = kernel.execute("((dev.chorus.magics.spi.KernelActivity) "
+                + "org.dflib.jjava.jupyter.kernel.BaseKernel.notebookKernel()).idleMillis()");
+        assertTrue(during.ok(), () -> during.traceback().toString());
+        assertEquals("0", during.text());
+        Thread.sleep(120);
+        long after = kernel.idleMillis();
+        assertTrue(after >= 100, "idle for " + after + " ms after sleeping 120");
+    }
+
+    @Test
     void statementsHaveNoResult() {
         Execution ex = kernel.execute("int unused = 1;");
         assertTrue(ex.ok());

@@ -1,6 +1,7 @@
 package dev.chorus.magics;
 
 import dev.chorus.magics.spi.Bindings;
+import dev.chorus.magics.spi.KernelActivity;
 import dev.chorus.magics.spi.NotebookVariables;
 import dev.chorus.magics.spi.UserInput;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -78,6 +79,11 @@ final class KernelNotebook implements Notebook {
             return input.ask(prompt, secret);
         }
         throw new IllegalStateException("this kernel cannot ask for input");
+    }
+
+    @Override
+    public long idleMillis() {
+        return kernel instanceof KernelActivity activity ? activity.idleMillis() : Long.MAX_VALUE;
     }
 
     @Override

@@ -28,6 +28,14 @@ interface Notebook {
     DisplayData render(Object value);
 
     /**
+     * Milliseconds since the notebook's last cell ended, 0 while one runs; {@link Long#MAX_VALUE}
+     * when the kernel does not say.
+     */
+    default long idleMillis() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Asks the user for a line (with {@code secret}, not echoed).
      *
      * @throws IllegalStateException when nobody can answer, with the reason

@@ -5,6 +5,7 @@ import dev.chorus.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The state the Chorus magics share in one kernel: the chat client and its fan-out defaults, the
@@ -141,13 +142,20 @@ final class Session implements AutoCloseable {
         this.confirmAbove = thresholds == null ? null : thresholds.clone();
     }
 
+    /** How long no cell must have run before the warm-up prepares a fan-out's table and tokenizer. */
+    static final long QUIET_MILLIS = 300;
+
     /**
-     * On a daemon thread ({@code chorus-session-warm-up}), once per session: starts Tablesaw and the
-     * column types of a result table, loads the tokenizer of {@code model} (the pre-flight's), opens the
-     * response cache and computes one key, then draws a small chart. These are what a first fan-out
-     * needs, in the order it needs them; each costs a cold JVM 0.05 to 0.3 s, which the first
-     * {@code %%fanout} no longer pays on its cell thread (one that comes before the warm-up got there
-     * waits for it, or does the rest itself). A failure is left for that fan-out to report.
+     * On a daemon thread ({@code chorus-session-warm-up}), once per session: opens the response cache
+     * and computes one key, and draws a small chart, so that SQLite's start (its native library, the
+     * file), the key's first use and Java2D's start (fonts, the PNG writer) are paid before the first
+     * fan-out needs them. Then, once no cell has run for {@value #QUIET_MILLIS} ms, it starts Tablesaw
+     * with a result table's column types and loads the pre-flight's tokenizer for {@code model}: about
+     * 0.5 s of a cold JVM that the first {@code %%fanout} no longer pays when the user paused after
+     * {@code %client}; then it runs the fan-out path itself a few times ({@link FanOutWarmUp}). That part
+     * waits for quiet moments so that it never slows a cell; under Run All the fan-out starts Tablesaw
+     * and the tokenizer itself, both at once (see {@link FanOutMagic}). A failure is left for the
+     * fan-out that needs the part to report.
      *
      * @param model the client's default model (which tokenizer to load), or null
      */
@@ -158,14 +166,10 @@ final class Session implements AutoCloseable {
             }
             warming = true;
         }
+        Notebook notebook = KernelNotebook.current();
+        LongSupplier idle = notebook == null ? () -> Long.MAX_VALUE : notebook::idleMillis;
         // A platform thread: Java2D and SQLite start in native code, which would hold a carrier.
         Thread.ofPlatform().daemon().name("chorus-session-warm-up").start(() -> {
-            TablesawStartup.ensure();
-            try {
-                Preflight.encoding(model);
-            } catch (RuntimeException later) {
-                // the pre-flight that needs it says why
-            }
             try {
                 cache();
                 ResponseCache.key("", dev.chorus.client.ChatRequest.builder().model("m").user("warm").build());
@@ -173,7 +177,23 @@ final class Session implements AutoCloseable {
                 // the fan-out that needs the cache says why it cannot be used
             }
             Drawing.warmUp();
+            try {
+                awaitQuiet(idle, QUIET_MILLIS);
+                TablesawStartup.ensure();
+                awaitQuiet(idle, QUIET_MILLIS);
+                Preflight.encoding(model);
+                FanOutWarmUp.run(idle);
+            } catch (InterruptedException | RuntimeException | LinkageError later) {
+                // the fan-out that needs them starts them itself and says what is wrong
+            }
         });
+    }
+
+    /** Returns once {@code idleMillis} says that no cell has run for {@code quietMillis}; polls every 50 ms. */
+    static void awaitQuiet(LongSupplier idleMillis, long quietMillis) throws InterruptedException {
+        while (idleMillis.getAsLong() < quietMillis) {
+            Thread.sleep(50);
+        }
     }
 
     /** Closes the client, the background fan-out, the sandbox and the response cache. */

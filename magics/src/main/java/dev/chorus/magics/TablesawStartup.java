@@ -18,20 +18,32 @@ import tech.tablesaw.api.Table;
  * first {@code %%fanout} of a notebook. They live in Tablesaw's own jars, so {@link #ensure()} runs
  * that scan with {@code java.class.path} holding only those (0.1 to 0.2 s less than half of it);
  * jars a notebook added with {@code %maven} are in the notebook's class loader, which the scan
- * still covers. It runs on the session's warm-up thread that {@code %client} starts (or on the
- * thread of the magic that first needs a table) and restores the property before it returns: code of
- * a cell running at that moment that reads {@code java.class.path} sees Tablesaw's jars for the
- * tenth of a second the scan takes.
+ * still covers. It runs on the session's warm-up thread while no cell runs, or while the first
+ * fan-out's cell runs, and restores the property before it returns: code that reads
+ * {@code java.class.path} on another thread meanwhile sees Tablesaw's jars for the tenth of a second
+ * the scan takes.
  *
- * <p>Thread-safe, once per JVM: a second caller waits for the first (the session's warm-up thread
- * usually gets here before the first fan-out's cell thread). When {@code Table} is already initialised
+ * <p>Thread-safe, once per JVM: a second caller waits for the first. When {@code Table} is already initialised
  * (notebook code used Tablesaw first) or the JVM was not started from jars, the scan is Tablesaw's own.
  * Only speed is at stake.
  */
 final class TablesawStartup {
     private static boolean done;
+    private static boolean starting;
 
     private TablesawStartup() {
+    }
+
+    /**
+     * Starts {@link #ensure()} on a daemon thread ({@code chorus-tablesaw-start}) unless it ran or is
+     * running, so that a caller can do other work meanwhile; its own later {@code ensure()} waits for it.
+     */
+    static synchronized void startInBackground() {
+        if (done || starting) {
+            return;
+        }
+        starting = true;
+        Thread.ofPlatform().daemon().name("chorus-tablesaw-start").start(TablesawStartup::ensure);
     }
 
     /** Initialises Tablesaw's {@code Table}, scanning only Tablesaw's jars, and the column types of a result table; once. */

@@ -1,0 +1,57 @@
+package dev.chorus.magics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class FanOutWarmUpTest {
+
+    @Test
+    void awaitQuietWaitsUntilNoCellRanForTheQuietTime() throws InterruptedException {
+        AtomicInteger asked = new AtomicInteger();
+        // a cell runs for the first three polls, then the notebook has been idle for 20, then 400 ms
+        long[] answers = {0, 0, 0, 20, 400};
+        Session.awaitQuiet(() -> answers[Math.min(asked.getAndIncrement(), answers.length - 1)], 300);
+        assertEquals(5, asked.get());
+    }
+
+    @Test
+    void warmUpRunsFanOutsOnAPrivateSandboxAndLeavesNothingBehind() throws InterruptedException {
+        Session.SHARED.close();
+        AtomicInteger polls = new AtomicInteger();
+        FanOutWarmUp.run(() -> {
+            polls.incrementAndGet();
+            return Long.MAX_VALUE;
+        });
+        // one quiet check before the sandbox starts and one before each round
+        assertEquals(FanOutWarmUp.ROUNDS + 1, polls.get());
+        assertNull(Session.SHARED.client(), "the notebook's session has no client from the warm-up");
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith("chorus-sandbox")),
+                "the private sandbox's threads ended");
+    }
+
+    @Test
+    void warmUpWaitsForAQuietMomentBeforeEachRound() throws InterruptedException {
+        AtomicInteger polls = new AtomicInteger();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                // busy for the first 10 polls (half a second), then idle
+                FanOutWarmUp.run(() -> polls.incrementAndGet() <= 10 ? 0 : Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(250);
+        assertTrue(polls.get() <= 10, "no round before the notebook is quiet: " + polls.get() + " polls");
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("chorus-sandbox")),
+                "no sandbox started while a cell runs");
+        runner.join(60_000);
+        assertFalse(runner.isAlive());
+        assertEquals(10 + FanOutWarmUp.ROUNDS + 1, polls.get());
+    }
+}
