@@ -393,6 +393,9 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
                    boolean interrupted, String interruptedText) {
     }
 
+    /** Fan-outs this JVM has started (the warm-up's own included): {@link FanOutWarmUp} stops once a user's ran. */
+    static final java.util.concurrent.atomic.AtomicInteger EXECUTED = new java.util.concurrent.atomic.AtomicInteger();
+
     /**
      * Runs the fan-out through one {@link FanOutJob}. {@code notebook} may be null (no display, no
      * binding); {@code bind} false skips binding. {@code schema}, when not null, wins over the call's
@@ -402,6 +405,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
      */
     Outcome execute(Call c, Inputs inputs, String body, Notebook notebook, String label, boolean bind,
                     OutputSchema schema) {
+        EXECUTED.incrementAndGet();
         Grid grid = grid(c, body, notebook);
         List<List<String>> byTemplate = new ArrayList<>();
         for (String t : grid.templates()) {

@@ -22,6 +22,7 @@ class FanOutWarmUpTest {
     @Test
     void warmUpRunsFanOutsOnAPrivateSandboxAndLeavesNothingBehind() throws InterruptedException {
         Session.SHARED.close();
+        FanOutMagic.EXECUTED.set(0);
         AtomicInteger polls = new AtomicInteger();
         FanOutWarmUp.run(() -> {
             polls.incrementAndGet();
@@ -29,6 +30,7 @@ class FanOutWarmUpTest {
         });
         // one quiet check before the sandbox starts and one before each round
         assertEquals(FanOutWarmUp.ROUNDS + 1, polls.get());
+        assertEquals(FanOutWarmUp.ROUNDS, FanOutMagic.EXECUTED.get(), "its fan-outs ran");
         assertNull(Session.SHARED.client(), "the notebook's session has no client from the warm-up");
         assertFalse(Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.isAlive() && t.getName().startsWith("chorus-sandbox")),
@@ -36,7 +38,20 @@ class FanOutWarmUpTest {
     }
 
     @Test
+    void warmUpDoesNothingOnceAUsersFanOutRan() throws InterruptedException {
+        FanOutMagic.EXECUTED.set(1);
+        AtomicInteger polls = new AtomicInteger();
+        FanOutWarmUp.run(() -> {
+            polls.incrementAndGet();
+            return Long.MAX_VALUE;
+        });
+        assertEquals(1, polls.get());
+        assertEquals(1, FanOutMagic.EXECUTED.get(), "no fan-out of its own");
+    }
+
+    @Test
     void warmUpWaitsForAQuietMomentBeforeEachRound() throws InterruptedException {
+        FanOutMagic.EXECUTED.set(0);
         AtomicInteger polls = new AtomicInteger();
         Thread runner = Thread.ofPlatform().start(() -> {
             try {
