@@ -20,8 +20,8 @@ import java.util.stream.IntStream;
  * returns. Failures are swallowed: only speed is at stake.
  */
 final class FanOutWarmUp {
-    static final int ROUNDS = 4;
-    static final int PROMPTS = 500;
+    static final int ROUNDS = 8;
+    static final int PROMPTS = 250;
 
     private FanOutWarmUp() {
     }

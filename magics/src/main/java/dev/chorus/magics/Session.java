@@ -143,7 +143,7 @@ final class Session implements AutoCloseable {
     }
 
     /** How long no cell must have run before the warm-up prepares a fan-out's table and tokenizer. */
-    static final long QUIET_MILLIS = 300;
+    static final long QUIET_MILLIS = 1000;
 
     /**
      * On a daemon thread ({@code chorus-session-warm-up}), once per session: opens the response cache
