@@ -44,6 +44,7 @@ def first_reply(name):
         except Exception:
             continue
         if reply["parent_header"].get("msg_id") == msg_id:
+            check(name, code, reply, "status")
             break
     return time.perf_counter() - t0, km, kc
 
@@ -56,6 +57,13 @@ def stop(km, kc):
     java = lang_of(km) == "java"
     kc.stop_channels()
     km.shutdown_kernel(now=not java)
+
+
+def check(name, code, reply, key):
+    """A figure counts only replies that did the work: status ok, and for a completion, matches."""
+    content = reply["content"]
+    if content.get("status") != "ok" or not content.get(key):
+        sys.exit(f"{name}: {code!r} got {content}")
 
 
 def p50(samples):
@@ -78,13 +86,15 @@ def bench(name, starts, rounds):
     warm = []
     for _ in range(rounds):
         t0 = time.perf_counter()
-        kc.execute_interactive(code, timeout=30, output_hook=lambda m: None)
+        reply = kc.execute_interactive(code, timeout=30, output_hook=lambda m: None)
         warm.append(time.perf_counter() - t0)
+        check(name, code, reply, "status")
     comp = []
     for _ in range(rounds):
         t0 = time.perf_counter()
-        kc.complete(completion, len(completion), reply=True, timeout=30)
+        reply = kc.complete(completion, len(completion), reply=True, timeout=30)
         comp.append(time.perf_counter() - t0)
+        check(name, completion, reply, "matches")
     stop(km, kc)
     return {
         "cold_start_s": statistics.median(colds),
