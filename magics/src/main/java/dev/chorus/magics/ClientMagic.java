@@ -176,8 +176,9 @@ final class ClientMagic extends ChorusMagic implements LineMagic<Object, BaseKer
         if (previous != null) {
             previous.close();
         }
-        // A client comes before the first fan-out: what that fan-out starts (Tablesaw, the tokenizer, the
-        // response cache, Java2D) starts now, off the cell thread.
+        // A client comes before the first fan-out: what that fan-out needs starts now, off the cell thread
+        // (the response cache and Java2D at once; Tablesaw, the tokenizer and the JIT's work on the path
+        // while the notebook is idle: Session.warmUp).
         session.warmUp(model);
         return client;
     }
