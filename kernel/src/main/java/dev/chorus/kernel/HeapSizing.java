@@ -13,8 +13,9 @@ import java.lang.management.ManagementFactory;
  * of cell wall; with 20/50 while cells run, 0.85-1.00 s). The JVM's defaults (40/70) read the same
  * within the noise but peaked at 420-429 MiB after a 100,000-prompt fan-out against 361-377 MiB, and
  * idle they keep about three times the live data committed. So a cell runs with 20/50, and when it
- * ends the ratios go back to 10/30, which the periodic full collection of an idle kernel applies
- * (kernel-jvm.options).
+ * ends the ratios go to 5/15, which the periodic full collection of an idle kernel applies
+ * (kernel-jvm.options): 120 s after a 100,000-prompt fan-out the kernel held 194-195 MiB with 5/15
+ * against 215 with 10/30 (bench/README.md, notebook section).
  *
  * <p>Threading: called from the cell thread around each cell; the first call looks the JVM's bean
  * up on a daemon thread, which applies the latest state once it has it. On a JVM without these
@@ -51,8 +52,8 @@ final class HeapSizing {
             set(bean, "MaxHeapFreeRatio", "50");
             set(bean, "MinHeapFreeRatio", "20");
         } else {
-            set(bean, "MinHeapFreeRatio", "10");
-            set(bean, "MaxHeapFreeRatio", "30");
+            set(bean, "MinHeapFreeRatio", "5");
+            set(bean, "MaxHeapFreeRatio", "15");
         }
     }
 
