@@ -14,7 +14,7 @@ import java.lang.management.ManagementFactory;
  * within the noise but peaked at 420-429 MiB after a 100,000-prompt fan-out against 361-377 MiB, and
  * idle they keep about three times the live data committed. So a cell runs with 20/50, and when it
  * ends the ratios go to 5/15, which the periodic full collection of an idle kernel applies
- * (kernel-jvm.options): 120 s after a 100,000-prompt fan-out the kernel held 194-195 MiB with 5/15
+ * (kernel-jvm.options): 120 s after a 100,000-prompt fan-out the kernel held 194-199 MiB with 5/15
  * against 215 with 10/30 (bench/README.md, notebook section).
  *
  * <p>Threading: called from the cell thread around each cell; the first call looks the JVM's bean

@@ -83,7 +83,7 @@ final class KernelNotebook implements Notebook {
 
     @Override
     public long idleMillis() {
-        return kernel instanceof KernelActivity activity ? activity.idleMillis() : Long.MAX_VALUE;
+        return kernel instanceof KernelActivity activity ? activity.idleMillis() : -1;
     }
 
     @Override

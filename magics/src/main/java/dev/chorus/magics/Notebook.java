@@ -28,11 +28,11 @@ interface Notebook {
     DisplayData render(Object value);
 
     /**
-     * Milliseconds since the notebook's last cell ended, 0 while one runs; {@link Long#MAX_VALUE}
-     * when the kernel does not say.
+     * Milliseconds since the notebook's last cell ended, 0 while one runs; -1 when the kernel does
+     * not say.
      */
     default long idleMillis() {
-        return Long.MAX_VALUE;
+        return -1;
     }
 
     /**

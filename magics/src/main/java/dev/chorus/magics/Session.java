@@ -155,7 +155,8 @@ final class Session implements AutoCloseable {
      * {@code %client}; then it runs the fan-out path itself a few times ({@link FanOutWarmUp}). That part
      * waits for quiet moments so that it never slows a cell; under Run All the fan-out starts Tablesaw
      * and the tokenizer itself, both at once (see {@link FanOutMagic}). A failure is left for the
-     * fan-out that needs the part to report.
+     * fan-out that needs the part to report. In a kernel that does not say when it is idle
+     * ({@link dev.chorus.magics.spi.KernelActivity}), or outside a notebook, only the first part runs.
      *
      * @param model the client's default model (which tokenizer to load), or null
      */
@@ -166,8 +167,10 @@ final class Session implements AutoCloseable {
             }
             warming = true;
         }
+        // Without a kernel that says when it is idle (plain Java, another jjava kernel) there is no quiet
+        // moment to wait for: only the first part runs, and a fan-out starts the rest itself.
         Notebook notebook = KernelNotebook.current();
-        LongSupplier idle = notebook == null ? () -> Long.MAX_VALUE : notebook::idleMillis;
+        LongSupplier idle = notebook == null || notebook.idleMillis() < 0 ? null : notebook::idleMillis;
         // A platform thread: Java2D and SQLite start in native code, which would hold a carrier.
         Thread.ofPlatform().daemon().name("chorus-session-warm-up").start(() -> {
             try {
@@ -177,6 +180,9 @@ final class Session implements AutoCloseable {
                 // the fan-out that needs the cache says why it cannot be used
             }
             Drawing.warmUp();
+            if (idle == null) {
+                return;
+            }
             try {
                 awaitQuiet(idle, QUIET_MILLIS);
                 TablesawStartup.ensure();

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FanOutWarmUpTest {
 
@@ -35,6 +39,21 @@ class FanOutWarmUpTest {
         assertFalse(Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.isAlive() && t.getName().startsWith("chorus-sandbox")),
                 "the private sandbox's threads ended");
+    }
+
+    @Test
+    void withoutAKernelThatSaysWhenItIsIdleOnlyTheFirstPartRuns(@TempDir Path cacheHome) throws InterruptedException {
+        FanOutMagic.EXECUTED.set(0);
+        Session session = new Session();
+        session.env(Map.of("XDG_CACHE_HOME", cacheHome.toString()));
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+        session.warmUp("m");
+        Thread warm = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().equals("chorus-session-warm-up")).findFirst().orElseThrow();
+        warm.join(60_000);
+        assertFalse(warm.isAlive());
+        session.close();
+        assertEquals(0, FanOutMagic.EXECUTED.get(), "no fan-out of its own outside a notebook");
     }
 
     @Test
