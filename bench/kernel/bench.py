@@ -80,6 +80,10 @@ def bench(name, starts, rounds):
         rss.append(rss_mib(km.provisioner.process.pid))
         stop(km, kc)
     seconds, km, kc = first_reply(name)
+    # A client that sent its first execute_request before its iopub subscription reached the kernel can
+    # miss every iopub message after it (seen with Debian's ipykernel 6.17: execute_interactive then
+    # waited for an idle status that never came); kernel_info until iopub answers, as Jupyter does.
+    kc.wait_for_ready(timeout=60)
     code, completion = CODE[lang_of(km)]
     for _ in range(20):  # warm-up
         kc.execute_interactive(code, timeout=30, output_hook=lambda m: None)
