@@ -9,12 +9,19 @@ import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
@@ -131,6 +138,17 @@ final class Drawing {
     }
 
     byte[] pngBytes() throws IOException {
+        BufferedImage image = image();
+        BufferedImage palette = withPalette(image);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        if (!ImageIO.write(palette != null ? palette : image, "png", out)) {
+            throw new IOException("no PNG writer in this JVM");
+        }
+        return out.toByteArray();
+    }
+
+    /** The drawing in pixels, {@value #PNG_SCALE}× its size. */
+    BufferedImage image() {
         BufferedImage image = new BufferedImage(width * PNG_SCALE, height * PNG_SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -172,11 +190,52 @@ final class Drawing {
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-        if (!ImageIO.write(image, "png", out)) {
-            throw new IOException("no PNG writer in this JVM");
+        return image;
+    }
+
+    /**
+     * The same pixels as an image of one byte per pixel and a palette of the colours it uses, or
+     * null above 256 colours. A chart has few: its fills, lines, and the greys of anti-aliased text.
+     * Lossless, and the PNG writer filters and compresses a third of the bytes: a 2,000-request
+     * timeline (1520 × 800 px) took 13 ms instead of 22–24 warm, and 15 KB instead of 34.
+     */
+    static BufferedImage withPalette(BufferedImage rgb) {
+        int[] pixels = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+        byte[] indices = new byte[pixels.length];
+        Map<Integer, Integer> index = new HashMap<>();
+        int[] colours = new int[256];
+        int last = -1;
+        int lastIndex = 0;
+        for (int i = 0; i < pixels.length; i++) {
+            int c = pixels[i] & 0xffffff;
+            if (c != last) {
+                Integer k = index.get(c);
+                if (k == null) {
+                    if (index.size() == colours.length) {
+                        return null;
+                    }
+                    k = index.size();
+                    colours[k] = c;
+                    index.put(c, k);
+                }
+                last = c;
+                lastIndex = k;
+            }
+            indices[i] = (byte) lastIndex;
         }
-        return out.toByteArray();
+        int n = index.size();
+        byte[] r = new byte[n];
+        byte[] g = new byte[n];
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = (byte) (colours[i] >> 16);
+            g[i] = (byte) (colours[i] >> 8);
+            b[i] = (byte) colours[i];
+        }
+        int w = rgb.getWidth();
+        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(indices, indices.length), w,
+                rgb.getHeight(), w, 1, new int[] {0}, null);
+        return new BufferedImage(new IndexColorModel(8, n, r, g, b), raster, false, null);
     }
 
     private static Font font(int size) {
