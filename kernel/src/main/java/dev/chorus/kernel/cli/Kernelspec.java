@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,13 +87,51 @@ final class Kernelspec {
         // one archive per Java, class path and jar build: an archive made for other jars cannot be mapped,
         // and the JVM does not recreate an archive whose jars changed
         String key = Integer.toHexString((java + File.pathSeparator + cp + jarStamps(cp)).hashCode());
-        argv.addAll(jvmOptions(cache.resolve("chorus-" + Version.VERSION + "-" + key + ".jsa"), javaFeature(java)));
+        Path archive = cache.resolve("chorus-" + Version.VERSION + "-" + key + ".jsa");
+        pruneArchives(cache, archive, KEPT_ARCHIVES);
+        argv.addAll(jvmOptions(archive, javaFeature(java)));
         argv.add("-cp");
         argv.add(cp);
         argv.add(Main.class.getName());
         argv.add("kernel");
         argv.add("{connection_file}");
         return argv;
+    }
+
+    /** Archives of other builds or Javas kept beside the one being installed: another installed kernelspec may use them. */
+    static final int KEPT_ARCHIVES = 3;
+
+    /**
+     * Deletes the class-data archives in {@code cache} other than {@code archive} and the {@code kept}
+     * newest of the others. Each build of the jars gets an archive of its own (about 25 MB), so
+     * without this every upgrade or rebuild left one behind. A kernelspec whose archive went runs
+     * its next start without one and writes it again at exit. Best effort: what cannot be listed
+     * or deleted stays.
+     */
+    static void pruneArchives(Path cache, Path archive, int kept) {
+        List<Path> others;
+        try (var files = Files.list(cache)) {
+            others = files.filter(f -> f.getFileName().toString().matches("chorus-.*\\.jsa") && !f.equals(archive))
+                    .sorted(Comparator.comparing(Kernelspec::modified).reversed())
+                    .toList();
+        } catch (IOException e) {
+            return;
+        }
+        for (Path old : others.subList(Math.min(kept, others.size()), others.size())) {
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException e) {
+                // kept: a later install tries again
+            }
+        }
+    }
+
+    private static long modified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** Names, sizes and modification times of the jars of a {@code dir/*} class path entry. */

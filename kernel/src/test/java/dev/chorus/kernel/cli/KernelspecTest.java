@@ -58,6 +58,27 @@ class KernelspecTest {
     }
 
     @Test
+    void installingKeepsTheNewArchiveAndTheThreeNewestOthers(@TempDir Path cache) throws Exception {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 6; i++) {
+            Path old = Files.writeString(cache.resolve("chorus-0.1.0-old" + i + ".jsa"), "archive " + i);
+            Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(now - i * 60_000L));
+        }
+        Path current = Files.writeString(cache.resolve("chorus-0.1.0-current.jsa"), "in use");
+        Files.setLastModifiedTime(current, java.nio.file.attribute.FileTime.fromMillis(now - 3_600_000L));
+        Path other = Files.writeString(cache.resolve("responses.db"), "not an archive");
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(now - 3_600_000L));
+
+        Kernelspec.pruneArchives(cache, current, Kernelspec.KEPT_ARCHIVES);
+
+        try (var left = Files.list(cache)) {
+            assertEquals(List.of("chorus-0.1.0-current.jsa", "chorus-0.1.0-old0.jsa", "chorus-0.1.0-old1.jsa",
+                    "chorus-0.1.0-old2.jsa", "responses.db"), left.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        Kernelspec.pruneArchives(cache.resolve("missing"), current, 0); // nothing to list: nothing happens
+    }
+
+    @Test
     void anUnknownJavaIsTakenForTheOldestSupported(@TempDir Path dir) {
         assertEquals(Kernelspec.MIN_JAVA, Kernelspec.javaFeature(dir.resolve("no/bin/java").toString()));
         assertEquals(21, Kernelspec.MIN_JAVA);
