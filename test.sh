@@ -11,8 +11,11 @@ ensure_maven
 ensure_jupyter
 ensure_fonts
 if command -v apt-get >/dev/null 2>&1; then
-  # The browser test (tests/test_browser.py) drives Jupyter Notebook in headless Chromium.
-  apt_install python3-jupyter-kernel-test python3-pytest chromium chromium-driver python3-selenium
+  # The browser test (tests/test_browser.py) drives Jupyter Notebook in headless Chromium, with the
+  # fonts Chromium recommends (Liberation: the metrics of Arial and Helvetica, which Jupyter's styles
+  # ask for and desktops have). With DejaVu Sans alone, wider, an untrusted notebook's result table
+  # no longer fits the page and its text columns wrap to three lines.
+  apt_install python3-jupyter-kernel-test python3-pytest chromium chromium-driver python3-selenium fonts-liberation
 fi
 
 say "building and running the JVM tests"
