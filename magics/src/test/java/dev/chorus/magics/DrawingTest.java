@@ -46,6 +46,8 @@ class DrawingTest {
             many.setRGB(i % 32, i / 32, i * 0x010203);
         }
         assertNull(Drawing.withPalette(many));
+        assertNull(Drawing.withPalette(new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB)), "alpha would be lost");
+        assertNull(Drawing.withPalette(many.getSubimage(0, 0, 4, 4)), "a sub-image shares its parent's pixels");
 
         BufferedImage few = new BufferedImage(32, 8, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < 32 * 8; i++) {

@@ -9,12 +9,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,7 +103,7 @@ final class Kernelspec {
 
     /**
      * Deletes the class-data archives in {@code cache} other than {@code archive} and the {@code kept}
-     * newest of the others. Each build of the jars gets an archive of its own (about 25 MB), so
+     * newest of the others (by when they were written, not when last used). Each build of the jars gets an archive of its own (about 25 MB), so
      * without this every upgrade or rebuild left one behind. A kernelspec whose archive went runs
      * its next start without one and writes it again at exit. Best effort: what cannot be listed
      * or deleted stays.
@@ -111,10 +111,13 @@ final class Kernelspec {
     static void pruneArchives(Path cache, Path archive, int kept) {
         List<Path> others;
         try (var files = Files.list(cache)) {
+            // each file's time read once: a kernel may write its archive while these are sorted
             others = files.filter(f -> f.getFileName().toString().matches("chorus-.*\\.jsa") && !f.equals(archive))
-                    .sorted(Comparator.comparing(Kernelspec::modified).reversed())
+                    .map(f -> Map.entry(f, modified(f)))
+                    .sorted(Map.Entry.<Path, Long>comparingByValue().reversed())
+                    .map(Map.Entry::getKey)
                     .toList();
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return;
         }
         for (Path old : others.subList(Math.min(kept, others.size()), others.size())) {
