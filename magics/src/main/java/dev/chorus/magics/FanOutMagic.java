@@ -329,6 +329,12 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         return out;
     }
 
+    /** Whether {@code client} talks to the session's embedded sandbox: free and local, so it gets no pre-flight. */
+    private boolean toEmbeddedSandbox(ChatClient client) {
+        dev.chorus.sandbox.Sandbox embedded = session.sandbox();
+        return embedded != null && client.baseUrl().startsWith(embedded.baseUrl());
+    }
+
     /**
      * The pre-flight guard: unless the client is the embedded sandbox, shows what the run will send
      * (requests, tokens, cost where a price is known) and, above the thresholds, asks through stdin
@@ -337,8 +343,7 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
     private void preflight(Call c, ChatClient client, List<FanOutJob.Row> uncached, RowRequests requests, String model,
                            int cachedRows, ResultTable results, java.util.function.Consumer<String> say,
                            Notebook notebook, Map<String, Preflight.Price> prices) {
-        dev.chorus.sandbox.Sandbox embedded = session.sandbox();
-        if (embedded != null && client.baseUrl().startsWith(embedded.baseUrl())) {
+        if (toEmbeddedSandbox(client)) {
             return;
         }
         double[] thresholds;
@@ -460,9 +465,11 @@ final class FanOutMagic extends ChorusMagic implements CellMagic<Object, BaseKer
         Preflight.Price price = models.size() == 1 ? prices.get(model) : null;
         // A first fan-out (Run All gives the session's warm-up no quiet moment) starts Tablesaw for its
         // result table on another thread while this one loads the pre-flight's tokenizer: 0.2-0.3 s each
-        // of a cold JVM, at once instead of one after the other.
+        // of a cold JVM, at once instead of one after the other. The embedded sandbox gets no pre-flight.
         TablesawStartup.startInBackground();
-        Preflight.encoding(model);
+        if (!toEmbeddedSandbox(client)) {
+            Preflight.encoding(model);
+        }
         FanOutJob.Settings settings = new FanOutJob.Settings(
                 c.concurrency() != null ? c.concurrency() : defaults.concurrencyOr16(),
                 c.rps() != null ? c.rps() : defaults.rps(),
