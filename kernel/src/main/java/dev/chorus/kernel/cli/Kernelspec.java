@@ -103,10 +103,10 @@ final class Kernelspec {
 
     /**
      * Deletes the class-data archives in {@code cache} other than {@code archive} and the {@code kept}
-     * newest of the others (by when they were written, not when last used). Each build of the jars gets an archive of its own (about 25 MB), so
-     * without this every upgrade or rebuild left one behind. A kernelspec whose archive went runs
-     * its next start without one and writes it again at exit. Best effort: what cannot be listed
-     * or deleted stays.
+     * newest of the others (by when they were written, not when last used). Each build of the jars
+     * gets an archive of its own (about 25 MB), so without this every upgrade or rebuild left one
+     * behind. A kernelspec whose archive went runs its next start without one and writes it again at
+     * exit. Best effort: what cannot be listed or deleted stays.
      */
     static void pruneArchives(Path cache, Path archive, int kept) {
         List<Path> others;
